@@ -1,0 +1,20 @@
+//! The beep-iam core: sign-up, sign-in, sessions and account management as flows over the
+//! store, plus the seed's hooks, password hashing and rate limiting. Knows nothing of HTTP:
+//! the edge turns requests into calls on [`Auth`] and [`AuthError`]s into responses.
+
+mod auth;
+pub mod clock;
+pub mod config;
+mod error;
+pub mod flows;
+pub mod hooks;
+pub mod password_hasher;
+pub mod rate_limit;
+pub mod tokens;
+
+pub use auth::Auth;
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use config::{AuthConfig, HashingConfig, SessionConfig};
+pub use error::AuthError;
+pub use flows::{ActiveSession, ClientInfo, SignedIn};
+pub use tokens::SessionToken;

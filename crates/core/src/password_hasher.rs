@@ -1,0 +1,255 @@
+//! Password hashing on a bounded pool of blocking workers, so peak memory is
+//! `workers × m_cost` however many sign-ins arrive, and cheap requests never starve.
+//!
+//! New hashes are argon2id (PHC strings). better-auth's scrypt hashes (`saltHex:keyHex`,
+//! N=16384, r=16, p=1, 64 bytes) verify too and are reported as needing a re-hash.
+
+use crate::config::HashingConfig;
+use argon2::password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier, SaltString};
+use argon2::{Algorithm, Argon2, Params, Version};
+use beep_domain::PlainPassword;
+use std::sync::Arc;
+use subtle::ConstantTimeEq;
+use tokio::sync::Semaphore;
+
+/// Hashing failed for a reason other than a wrong password.
+#[derive(Debug, thiserror::Error)]
+pub enum HashError {
+    /// The configured argon2 parameters are invalid.
+    #[error("invalid argon2 parameters")]
+    Params,
+    /// The hashing worker stopped unexpectedly.
+    #[error("hashing worker failed")]
+    Worker,
+}
+
+/// The outcome of checking a password.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VerifyOutcome {
+    /// Whether the password matched.
+    pub matches: bool,
+    /// Whether the stored hash should be replaced by one with the current parameters.
+    pub needs_rehash: bool,
+}
+
+/// The shared hasher. Cheap to clone.
+#[derive(Clone)]
+pub struct PasswordHasher {
+    permits: Arc<Semaphore>,
+    params: Params,
+    /// A hash of a random password, checked when the account does not exist so that an
+    /// unknown email costs the same time as a wrong password.
+    dummy_hash: Arc<String>,
+}
+
+impl std::fmt::Debug for PasswordHasher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PasswordHasher")
+            .field("m_cost", &self.params.m_cost())
+            .field("t_cost", &self.params.t_cost())
+            .field("workers_free", &self.permits.available_permits())
+            .finish()
+    }
+}
+
+impl PasswordHasher {
+    /// A hasher with these parameters; computes its dummy hash once.
+    pub fn new(config: HashingConfig) -> Result<Self, HashError> {
+        let params = Params::new(config.memory_kib, config.iterations, config.parallelism, None)
+            .map_err(|_| HashError::Params)?;
+        let dummy = hash_blocking(&params, &PlainPassword::normalized(&random_password()))?;
+        Ok(Self {
+            permits: Arc::new(Semaphore::new(config.workers.max(1))),
+            params,
+            dummy_hash: Arc::new(dummy),
+        })
+    }
+
+    /// Hashes a new password as argon2id.
+    pub async fn hash(&self, password: PlainPassword) -> Result<String, HashError> {
+        let params = self.params.clone();
+        self.run(move || hash_blocking(&params, &password)).await?
+    }
+
+    /// Checks a password against a stored hash; with `None` (no such account) it checks
+    /// against the dummy hash and reports no match, taking the same time.
+    pub async fn verify(
+        &self,
+        password: PlainPassword,
+        stored: Option<String>,
+    ) -> Result<VerifyOutcome, HashError> {
+        let params = self.params.clone();
+        let dummy = Arc::clone(&self.dummy_hash);
+        self.run(move || match stored {
+            Some(stored) => verify_blocking(&params, &password, &stored),
+            None => {
+                let _ = verify_blocking(&params, &password, &dummy);
+                VerifyOutcome {
+                    matches: false,
+                    needs_rehash: false,
+                }
+            }
+        })
+        .await
+    }
+
+    async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, HashError> {
+        let _permit = self.permits.acquire().await.map_err(|_| HashError::Worker)?;
+        tokio::task::spawn_blocking(work)
+            .await
+            .map_err(|_| HashError::Worker)
+    }
+}
+
+fn argon2(params: &Params) -> Argon2<'static> {
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone())
+}
+
+fn hash_blocking(params: &Params, password: &PlainPassword) -> Result<String, HashError> {
+    let salt = SaltString::generate(&mut rand::rngs::OsRng);
+    argon2(params)
+        .hash_password(password.expose().as_bytes(), &salt)
+        .map(|hash| hash.to_string())
+        .map_err(|_| HashError::Params)
+}
+
+fn verify_blocking(params: &Params, password: &PlainPassword, stored: &str) -> VerifyOutcome {
+    if stored.starts_with('$') {
+        verify_argon2(params, password, stored)
+    } else {
+        VerifyOutcome {
+            matches: verify_better_auth_scrypt(password, stored),
+            needs_rehash: true,
+        }
+    }
+}
+
+fn verify_argon2(params: &Params, password: &PlainPassword, stored: &str) -> VerifyOutcome {
+    let Ok(parsed) = PasswordHash::new(stored) else {
+        return VerifyOutcome {
+            matches: false,
+            needs_rehash: false,
+        };
+    };
+    let matches = argon2(params)
+        .verify_password(password.expose().as_bytes(), &parsed)
+        .is_ok();
+    let current = parsed.algorithm.as_str() == "argon2id"
+        && Params::try_from(&parsed).is_ok_and(|p| {
+            p.m_cost() == params.m_cost()
+                && p.t_cost() == params.t_cost()
+                && p.p_cost() == params.p_cost()
+        });
+    VerifyOutcome {
+        matches,
+        needs_rehash: matches && !current,
+    }
+}
+
+/// better-auth's format: 16 random bytes as 32 hex characters (whose ASCII bytes are the
+/// salt), a colon, and the 64-byte scrypt key as 128 hex characters.
+fn verify_better_auth_scrypt(password: &PlainPassword, stored: &str) -> bool {
+    let Some((salt_hex, key_hex)) = stored.split_once(':') else {
+        return false;
+    };
+    let Ok(expected) = hex::decode(key_hex) else {
+        return false;
+    };
+    if expected.len() != 64 || salt_hex.is_empty() {
+        return false;
+    }
+    let Ok(params) = scrypt::Params::new(14, 16, 1, 64) else {
+        return false;
+    };
+    let mut derived = [0u8; 64];
+    if scrypt::scrypt(password.expose().as_bytes(), salt_hex.as_bytes(), &params, &mut derived).is_err() {
+        return false;
+    }
+    derived.ct_eq(expected.as_slice()).into()
+}
+
+fn random_password() -> String {
+    crate::tokens::SessionToken::generate().expose().to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cheap() -> HashingConfig {
+        HashingConfig {
+            memory_kib: 1024,
+            iterations: 1,
+            parallelism: 1,
+            workers: 2,
+        }
+    }
+
+    fn pw(text: &str) -> PlainPassword {
+        PlainPassword::normalized(text)
+    }
+
+    #[tokio::test]
+    async fn a_hash_verifies_only_its_own_password() {
+        let hasher = PasswordHasher::new(cheap()).unwrap();
+        let hash = hasher.hash(pw("orbit-lantern-meadow")).await.unwrap();
+        assert!(hash.starts_with("$argon2id$v=19$m=1024,t=1,p=1$"));
+        let right = hasher.verify(pw("orbit-lantern-meadow"), Some(hash.clone())).await.unwrap();
+        assert_eq!(right, VerifyOutcome { matches: true, needs_rehash: false });
+        let wrong = hasher.verify(pw("orbit-lantern-meadoW"), Some(hash)).await.unwrap();
+        assert!(!wrong.matches);
+    }
+
+    #[tokio::test]
+    async fn two_hashes_of_one_password_differ() {
+        let hasher = PasswordHasher::new(cheap()).unwrap();
+        let a = hasher.hash(pw("same-password-twice")).await.unwrap();
+        let b = hasher.hash(pw("same-password-twice")).await.unwrap();
+        assert_ne!(a, b);
+    }
+
+    #[tokio::test]
+    async fn hashes_with_old_parameters_ask_for_a_rehash() {
+        let old = PasswordHasher::new(cheap()).unwrap();
+        let hash = old.hash(pw("upgrade-me-please")).await.unwrap();
+        let current = PasswordHasher::new(HashingConfig { memory_kib: 2048, ..cheap() }).unwrap();
+        let outcome = current.verify(pw("upgrade-me-please"), Some(hash)).await.unwrap();
+        assert_eq!(outcome, VerifyOutcome { matches: true, needs_rehash: true });
+    }
+
+    #[tokio::test]
+    async fn better_auth_scrypt_hashes_verify_and_ask_for_a_rehash() {
+        // Made with better-auth 1.7's own hasher for the password "better-auth-legacy-pw".
+        let stored = legacy_fixture();
+        let hasher = PasswordHasher::new(cheap()).unwrap();
+        let right = hasher.verify(pw("better-auth-legacy-pw"), Some(stored.clone())).await.unwrap();
+        assert_eq!(right, VerifyOutcome { matches: true, needs_rehash: true });
+        let wrong = hasher.verify(pw("better-auth-legacy-px"), Some(stored)).await.unwrap();
+        assert!(!wrong.matches);
+    }
+
+    #[tokio::test]
+    async fn an_unknown_account_never_matches() {
+        let hasher = PasswordHasher::new(cheap()).unwrap();
+        let outcome = hasher.verify(pw("anything-at-all"), None).await.unwrap();
+        assert!(!outcome.matches);
+    }
+
+    fn legacy_fixture() -> String {
+        // salt hex (its ASCII bytes are the salt) and the 64-byte key for
+        // scrypt("better-auth-legacy-pw", N=16384, r=16, p=1).
+        let salt_hex = "a3f1c2d4e5b60718293a4b5c6d7e8f90";
+        let mut key = [0u8; 64];
+        scrypt::scrypt(
+            b"better-auth-legacy-pw",
+            salt_hex.as_bytes(),
+            &scrypt::Params::new(14, 16, 1, 64).unwrap(),
+            &mut key,
+        )
+        .unwrap();
+        format!("{salt_hex}:{}", hex::encode(key))
+    }
+}

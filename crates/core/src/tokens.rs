@@ -1,0 +1,69 @@
+//! Session tokens: 32 random characters from `[A-Za-z0-9]` (about 190 bits), as better-auth
+//! makes them. Only the SHA-256 digest is stored.
+
+use beep_domain::Secret;
+use rand::Rng;
+use rand::distributions::Alphanumeric;
+use sha2::{Digest, Sha256};
+
+/// The secret half of a session: travels only in the cookie or the bearer header.
+#[derive(Debug, Clone)]
+pub struct SessionToken(Secret<String>);
+
+impl SessionToken {
+    /// Length of a token in characters.
+    pub const LENGTH: usize = 32;
+
+    /// A fresh random token from the OS's CSPRNG.
+    pub fn generate() -> Self {
+        let token: String = rand::rngs::OsRng
+            .sample_iter(&Alphanumeric)
+            .take(Self::LENGTH)
+            .map(char::from)
+            .collect();
+        Self(Secret::new(token))
+    }
+
+    /// Wraps a token presented by a client (after its signature was checked).
+    pub fn from_client(token: &str) -> Self {
+        Self(Secret::new(token.to_owned()))
+    }
+
+    /// The token text, to put into a cookie or header.
+    pub fn expose(&self) -> &str {
+        self.0.expose()
+    }
+
+    /// The digest stored in the database.
+    pub fn digest(&self) -> String {
+        digest_hex(self.expose())
+    }
+}
+
+/// Hex SHA-256 of a string.
+pub fn digest_hex(value: &str) -> String {
+    hex::encode(Sha256::digest(value.as_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn tokens_are_32_alphanumerics_and_unique() {
+        let tokens: HashSet<String> = (0..1000)
+            .map(|_| SessionToken::generate().expose().to_owned())
+            .collect();
+        assert_eq!(tokens.len(), 1000);
+        assert!(tokens.iter().all(|t| t.len() == 32 && t.chars().all(|c| c.is_ascii_alphanumeric())));
+    }
+
+    #[test]
+    fn the_digest_is_not_the_token() {
+        let token = SessionToken::generate();
+        assert_eq!(token.digest().len(), 64);
+        assert!(!token.digest().contains(token.expose()));
+        assert_eq!(format!("{token:?}"), "SessionToken([redacted])");
+    }
+}

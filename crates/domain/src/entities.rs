@@ -1,0 +1,188 @@
+//! The IAM entities, as the seed models them. Field names follow better-auth's columns, plus
+//! the seed's extras (organization type, subscription, member status) and audit fields.
+
+use crate::{
+    Audit, Email, InvitationStatus, MemberRole, MemberStatus, OrganizationType, Secret,
+    SubscriptionStatus, SubscriptionTier,
+};
+use crate::{
+    AccountId, InvitationId, MemberId, OrganizationId, SessionId, TeamId, TeamMemberId, UserId,
+    VerificationId,
+};
+use chrono::{DateTime, Utc};
+
+/// A person who can sign in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    /// The user's id.
+    pub id: UserId,
+    /// Display name.
+    pub name: String,
+    /// Lower-cased, unique email address.
+    pub email: Email,
+    /// Whether the address has been proven.
+    pub email_verified: bool,
+    /// Avatar URL.
+    pub image: Option<String>,
+    /// Audit fields.
+    pub audit: Audit,
+}
+
+/// One signed-in device or client. The secret token is stored only as a SHA-256 digest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    /// The session's id, also its public handle (the JSON `token`).
+    pub id: SessionId,
+    /// SHA-256 of the secret token, hex.
+    pub token_digest: String,
+    /// Whose session it is.
+    pub user_id: UserId,
+    /// When it stops being valid (moves forward on sliding refresh).
+    pub expires_at: DateTime<Utc>,
+    /// Client address seen at creation, `""` when unknown.
+    pub ip_address: String,
+    /// Client user agent seen at creation, `""` when unknown.
+    pub user_agent: String,
+    /// `false` for a "don't remember me" session: 1 day, never refreshed.
+    pub remember_me: bool,
+    /// The organization the session acts in.
+    pub active_organization_id: Option<OrganizationId>,
+    /// The team the session acts in.
+    pub active_team_id: Option<TeamId>,
+    /// `{orgId: {name, type, role, isPersonal, subscriptionTier}}` for every active
+    /// membership, personal organization first (the seed's session hook).
+    pub organization_context: serde_json::Value,
+    /// Audit fields.
+    pub audit: Audit,
+}
+
+/// A way to sign in: the `credential` provider holds a password hash; OAuth providers (later)
+/// hold tokens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    /// The account's id.
+    pub id: AccountId,
+    /// The provider's id for the user (`credential`: the user id).
+    pub account_id: String,
+    /// `credential`, `google`, `github`, …
+    pub provider_id: String,
+    /// Whose account it is.
+    pub user_id: UserId,
+    /// PHC-format argon2id hash, or a legacy better-auth scrypt `salt:key`.
+    pub password_hash: Option<Secret<String>>,
+    /// Granted scopes, comma-separated.
+    pub scope: Option<String>,
+    /// Audit fields.
+    pub audit: Audit,
+}
+
+/// The provider id of password accounts.
+pub const CREDENTIAL_PROVIDER: &str = "credential";
+
+/// A single-use proof (email verification, password reset, …), stored by digest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verification {
+    /// The row's id.
+    pub id: VerificationId,
+    /// `purpose:` plus a digest of the token.
+    pub identifier: String,
+    /// What the proof grants (for example a user id).
+    pub value: String,
+    /// When it stops being valid.
+    pub expires_at: DateTime<Utc>,
+    /// Audit fields.
+    pub audit: Audit,
+}
+
+/// A tenant: a person's own organization, a team or a company.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Organization {
+    /// The organization's id.
+    pub id: OrganizationId,
+    /// Display name.
+    pub name: String,
+    /// Unique URL name.
+    pub slug: String,
+    /// Logo URL.
+    pub logo: Option<String>,
+    /// Free-form JSON metadata.
+    pub metadata: Option<serde_json::Value>,
+    /// What kind of organization it is.
+    pub kind: OrganizationType,
+    /// Made for one user at sign-up.
+    pub is_personal: bool,
+    /// The user that owns it.
+    pub owner_user_id: Option<UserId>,
+    /// Plan.
+    pub subscription_tier: SubscriptionTier,
+    /// Plan standing.
+    pub subscription_status: SubscriptionStatus,
+    /// Audit fields.
+    pub audit: Audit,
+}
+
+/// A user's membership of an organization.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Member {
+    /// The membership's id.
+    pub id: MemberId,
+    /// The organization.
+    pub organization_id: OrganizationId,
+    /// The member.
+    pub user_id: UserId,
+    /// The member's role.
+    pub role: MemberRole,
+    /// Whether the membership is in force.
+    pub status: MemberStatus,
+    /// Audit fields.
+    pub audit: Audit,
+}
+
+/// A group inside an organization.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Team {
+    /// The team's id.
+    pub id: TeamId,
+    /// Display name.
+    pub name: String,
+    /// The organization it belongs to.
+    pub organization_id: OrganizationId,
+    /// Audit fields.
+    pub audit: Audit,
+}
+
+/// A user's membership of a team.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TeamMember {
+    /// The row's id.
+    pub id: TeamMemberId,
+    /// The team.
+    pub team_id: TeamId,
+    /// The member.
+    pub user_id: UserId,
+    /// Audit fields.
+    pub audit: Audit,
+}
+
+/// An offer to join an organization, sent to an email address.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invitation {
+    /// The invitation's id.
+    pub id: InvitationId,
+    /// The organization.
+    pub organization_id: OrganizationId,
+    /// The invitee's address.
+    pub email: Email,
+    /// The role the invitee gets.
+    pub role: MemberRole,
+    /// The team the invitee joins, if any.
+    pub team_id: Option<TeamId>,
+    /// Where it stands.
+    pub status: InvitationStatus,
+    /// When it lapses.
+    pub expires_at: DateTime<Utc>,
+    /// Who sent it.
+    pub inviter_id: UserId,
+    /// Audit fields.
+    pub audit: Audit,
+}

@@ -1,0 +1,22 @@
+//! The beep-iam domain: what an identity is, independent of storage and transport.
+//!
+//! Entities carry typed, prefixed ids ([`ids`]) and the seed's audit fields ([`Audit`]);
+//! enums mirror the seed's enum kits ([`enums`]); input rules (email, password, names) live
+//! here so every layer applies the same ones. Nothing in this crate does I/O.
+
+pub mod audit;
+pub mod email;
+pub mod entities;
+pub mod enums;
+pub mod ids;
+pub mod password;
+pub mod secret;
+pub mod slug;
+
+pub use audit::Audit;
+pub use email::{Email, EmailError};
+pub use entities::*;
+pub use enums::*;
+pub use ids::*;
+pub use password::{PasswordPolicy, PasswordRejection, PlainPassword};
+pub use secret::Secret;

@@ -1,0 +1,96 @@
+//! Rows to domain entities and back. The database only holds what the domain wrote, so ids
+//! and emails are wrapped without re-validation.
+
+use crate::entities::{account, member, organization, session, user};
+use beep_domain::{
+    Account, AccountId, Audit, Email, Member, MemberId, Organization, OrganizationId, Secret,
+    Session, SessionId, TeamId, User, UserId,
+};
+
+macro_rules! audit_of {
+    ($row:expr) => {
+        Audit {
+            created_at: $row.created_at,
+            updated_at: $row.updated_at,
+            created_by: $row.created_by,
+            updated_by: $row.updated_by,
+            version: $row.version,
+        }
+    };
+}
+
+impl From<user::Model> for User {
+    fn from(row: user::Model) -> Self {
+        User {
+            id: UserId::from_trusted(row.id),
+            name: row.name,
+            email: Email::from_trusted(row.email),
+            email_verified: row.email_verified,
+            image: row.image,
+            audit: audit_of!(row),
+        }
+    }
+}
+
+impl From<session::Model> for Session {
+    fn from(row: session::Model) -> Self {
+        Session {
+            id: SessionId::from_trusted(row.id),
+            token_digest: row.token_digest,
+            user_id: UserId::from_trusted(row.user_id),
+            expires_at: row.expires_at,
+            ip_address: row.ip_address,
+            user_agent: row.user_agent,
+            remember_me: row.remember_me,
+            active_organization_id: row.active_organization_id.map(OrganizationId::from_trusted),
+            active_team_id: row.active_team_id.map(TeamId::from_trusted),
+            organization_context: row.organization_context,
+            audit: audit_of!(row),
+        }
+    }
+}
+
+impl From<account::Model> for Account {
+    fn from(row: account::Model) -> Self {
+        Account {
+            id: AccountId::from_trusted(row.id),
+            account_id: row.account_id,
+            provider_id: row.provider_id,
+            user_id: UserId::from_trusted(row.user_id),
+            password_hash: row.password_hash.map(Secret::new),
+            scope: row.scope,
+            audit: audit_of!(row),
+        }
+    }
+}
+
+impl From<organization::Model> for Organization {
+    fn from(row: organization::Model) -> Self {
+        Organization {
+            id: OrganizationId::from_trusted(row.id),
+            name: row.name,
+            slug: row.slug,
+            logo: row.logo,
+            metadata: row.metadata,
+            kind: row.kind.into(),
+            is_personal: row.is_personal,
+            owner_user_id: row.owner_user_id.map(UserId::from_trusted),
+            subscription_tier: row.subscription_tier.into(),
+            subscription_status: row.subscription_status.into(),
+            audit: audit_of!(row),
+        }
+    }
+}
+
+impl From<member::Model> for Member {
+    fn from(row: member::Model) -> Self {
+        Member {
+            id: MemberId::from_trusted(row.id),
+            organization_id: OrganizationId::from_trusted(row.organization_id),
+            user_id: UserId::from_trusted(row.user_id),
+            role: row.role.into(),
+            status: row.status.into(),
+            audit: audit_of!(row),
+        }
+    }
+}

@@ -1,0 +1,13 @@
+//! SeaORM entities: the tables, as the database sees them. One module per table; the
+//! repositories turn rows into domain entities.
+
+pub mod account;
+pub mod enums;
+pub mod invitation;
+pub mod member;
+pub mod organization;
+pub mod session;
+pub mod team;
+pub mod team_member;
+pub mod user;
+pub mod verification;

@@ -1,0 +1,191 @@
+//! Forward-only, transactional migrations, recorded in `schema_migrations`.
+//!
+//! Migration 1 is derived from the entities (one source of truth for both databases);
+//! every later change must be written as its own explicit migration, and migration 1 frozen
+//! into explicit statements before the first entity changes.
+
+use crate::db::{Backend, Store};
+use crate::entities::{self, enums};
+use crate::error::StoreError;
+use sea_orm::sea_query::{Expr, ExprTrait, TableCreateStatement};
+use sea_orm::{
+    ActiveEnum, ConnectionTrait, DatabaseTransaction, EntityTrait, Iterable, Schema, Statement,
+};
+
+/// The schema version this binary writes and expects.
+pub const SCHEMA_VERSION: i64 = 1;
+
+/// How the database's schema compares with this binary's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MigrationState {
+    /// Every migration is applied.
+    Current,
+    /// Some migrations are missing (run `beep-iam migrate`).
+    Behind {
+        /// The version the database is at.
+        applied: i64,
+    },
+    /// The database was migrated by a newer beep-iam; this binary must not touch it.
+    Ahead {
+        /// The version the database is at.
+        applied: i64,
+    },
+}
+
+impl Store {
+    /// Applies every missing migration, each in its own transaction.
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        self.ensure_migrations_table().await?;
+        loop {
+            let tx = self.write().await?;
+            if self.backend() == Backend::Postgres {
+                // Two nodes starting at once: the second waits, then sees the work done.
+                tx.execute_unprepared("LOCK TABLE schema_migrations IN EXCLUSIVE MODE")
+                    .await?;
+            }
+            let applied = applied_version(&tx).await?;
+            if applied > SCHEMA_VERSION {
+                return Err(StoreError::Schema(format!(
+                    "database schema version {applied} is newer than this binary's {SCHEMA_VERSION}"
+                )));
+            }
+            if applied == SCHEMA_VERSION {
+                return Ok(());
+            }
+            let next = applied + 1;
+            apply(next, self.backend(), &tx).await?;
+            let record = Statement::from_sql_and_values(
+                tx.get_database_backend(),
+                "INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)",
+                [next.into(), chrono::Utc::now().into()],
+            );
+            tx.execute_raw(record).await?;
+            tx.commit().await?;
+            tracing::info!(version = next, "applied migration");
+        }
+    }
+
+    /// Compares the database's schema version with this binary's.
+    pub async fn migration_state(&self) -> Result<MigrationState, StoreError> {
+        self.ensure_migrations_table().await?;
+        let applied = applied_version(self.conn()).await?;
+        Ok(match applied.cmp(&SCHEMA_VERSION) {
+            std::cmp::Ordering::Equal => MigrationState::Current,
+            std::cmp::Ordering::Less => MigrationState::Behind { applied },
+            std::cmp::Ordering::Greater => MigrationState::Ahead { applied },
+        })
+    }
+
+    async fn ensure_migrations_table(&self) -> Result<(), StoreError> {
+        self.conn()
+            .execute_unprepared(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (\
+                 version BIGINT PRIMARY KEY, applied_at TIMESTAMP WITH TIME ZONE NOT NULL)",
+            )
+            .await?;
+        Ok(())
+    }
+}
+
+async fn applied_version(conn: &impl ConnectionTrait) -> Result<i64, StoreError> {
+    let row = conn
+        .query_one_raw(Statement::from_string(
+            conn.get_database_backend(),
+            "SELECT COALESCE(MAX(version), 0) AS version FROM schema_migrations",
+        ))
+        .await?;
+    Ok(match row {
+        Some(row) => row.try_get::<i64>("", "version")?,
+        None => 0,
+    })
+}
+
+async fn apply(version: i64, backend: Backend, tx: &DatabaseTransaction) -> Result<(), StoreError> {
+    match version {
+        1 => initial_schema(backend, tx).await,
+        other => Err(StoreError::Schema(format!("no migration {other}"))),
+    }
+}
+
+/// Migration 1: every table of the foundation, with native enums on PostgreSQL.
+async fn initial_schema(backend: Backend, tx: &DatabaseTransaction) -> Result<(), StoreError> {
+    let schema = Schema::new(tx.get_database_backend());
+    if backend == Backend::Postgres {
+        for enum_type in [
+            schema.create_enum_from_active_enum::<enums::DbMemberRole>(),
+            schema.create_enum_from_active_enum::<enums::DbMemberStatus>(),
+            schema.create_enum_from_active_enum::<enums::DbInvitationStatus>(),
+            schema.create_enum_from_active_enum::<enums::DbOrganizationType>(),
+            schema.create_enum_from_active_enum::<enums::DbSubscriptionTier>(),
+            schema.create_enum_from_active_enum::<enums::DbSubscriptionStatus>(),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            tx.execute(&enum_type).await?;
+        }
+    }
+    create_table(tx, &schema, backend, entities::user::Entity).await?;
+    create_table(tx, &schema, backend, entities::organization::Entity).await?;
+    create_table(tx, &schema, backend, entities::session::Entity).await?;
+    create_table(tx, &schema, backend, entities::account::Entity).await?;
+    create_table(tx, &schema, backend, entities::verification::Entity).await?;
+    create_table(tx, &schema, backend, entities::member::Entity).await?;
+    create_table(tx, &schema, backend, entities::team::Entity).await?;
+    create_table(tx, &schema, backend, entities::team_member::Entity).await?;
+    create_table(tx, &schema, backend, entities::invitation::Entity).await?;
+    Ok(())
+}
+
+async fn create_table<E: EntityTrait>(
+    tx: &DatabaseTransaction,
+    schema: &Schema,
+    backend: Backend,
+    entity: E,
+) -> Result<(), StoreError> {
+    let mut table = schema.create_table_from_entity(entity);
+    if backend == Backend::Sqlite {
+        add_enum_checks::<E>(&mut table);
+    }
+    tx.execute(&table).await?;
+    for index in schema.create_index_from_entity(entity) {
+        tx.execute(&index).await?;
+    }
+    Ok(())
+}
+
+/// SQLite has no enum types: each enum column becomes TEXT with a CHECK on the variants.
+fn add_enum_checks<E: EntityTrait>(table: &mut TableCreateStatement) {
+    use sea_orm::ColumnTrait;
+    for column in E::Column::iter() {
+        if let sea_orm::ColumnType::Enum { variants, .. } = column.def().get_column_type() {
+            let values: Vec<String> = variants.iter().map(|v| v.to_string()).collect();
+            table.check(Expr::col(column).is_in(values));
+        }
+    }
+}
+
+/// The variants the database accepts for an enum, as stored (PostgreSQL: from the type).
+pub async fn enum_variants_in_database<A: ActiveEnum>(
+    store: &Store,
+) -> Result<Option<Vec<String>>, StoreError> {
+    if store.backend() != Backend::Postgres {
+        return Ok(None);
+    }
+    let name = A::name().to_string();
+    let rows = store
+        .conn()
+        .query_all_raw(Statement::from_sql_and_values(
+            sea_orm::DbBackend::Postgres,
+            "SELECT e.enumlabel AS label FROM pg_enum e JOIN pg_type t ON t.oid = e.enumtypid \
+             WHERE t.typname = $1 ORDER BY e.enumsortorder",
+            [name.into()],
+        ))
+        .await?;
+    let mut labels = Vec::with_capacity(rows.len());
+    for row in rows {
+        labels.push(row.try_get::<String>("", "label")?);
+    }
+    Ok(Some(labels))
+}
+

@@ -1,0 +1,8 @@
+//! Repositories: one module per aggregate, each a set of async functions over any
+//! connection or transaction.
+
+pub mod accounts;
+pub mod organizations;
+pub mod sessions;
+pub mod users;
+pub mod verifications;

@@ -1,0 +1,72 @@
+//! Single-use verification rows, keyed by `purpose:digest`.
+
+use crate::entities::verification;
+use crate::error::StoreError;
+use beep_domain::{Audit, Verification, VerificationId};
+use chrono::{DateTime, Utc};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+
+/// Inserts a verification row.
+pub async fn insert(conn: &impl ConnectionTrait, row: &Verification) -> Result<(), StoreError> {
+    let model = verification::ActiveModel {
+        id: Set(row.id.to_string()),
+        identifier: Set(row.identifier.clone()),
+        value: Set(row.value.clone()),
+        expires_at: Set(row.expires_at),
+        created_at: Set(row.audit.created_at),
+        updated_at: Set(row.audit.updated_at),
+        created_by: Set(row.audit.created_by.clone()),
+        updated_by: Set(row.audit.updated_by.clone()),
+        version: Set(row.audit.version),
+    };
+    verification::Entity::insert(model).exec_without_returning(conn).await?;
+    Ok(())
+}
+
+/// Consumes the row with this identifier: it is deleted, and returned only if this call was
+/// the one that deleted it and it had not expired. Two concurrent calls never both succeed.
+pub async fn consume(
+    conn: &impl ConnectionTrait,
+    identifier: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<Verification>, StoreError> {
+    let Some(row) = verification::Entity::find()
+        .filter(verification::Column::Identifier.eq(identifier))
+        .one(conn)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let deleted = verification::Entity::delete_by_id(row.id.clone()).exec(conn).await?;
+    if deleted.rows_affected != 1 || row.expires_at <= now {
+        return Ok(None);
+    }
+    Ok(Some(Verification {
+        id: VerificationId::from_trusted(row.id),
+        identifier: row.identifier,
+        value: row.value,
+        expires_at: row.expires_at,
+        audit: Audit {
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+            created_by: row.created_by,
+            updated_by: row.updated_by,
+            version: row.version,
+        },
+    }))
+}
+
+/// Deletes every row whose identifier starts with `prefix` and whose value is `value`
+/// (for example every reset token of one user).
+pub async fn delete_by_value(
+    conn: &impl ConnectionTrait,
+    prefix: &str,
+    value: &str,
+) -> Result<u64, StoreError> {
+    Ok(verification::Entity::delete_many()
+        .filter(verification::Column::Identifier.starts_with(prefix))
+        .filter(verification::Column::Value.eq(value))
+        .exec(conn)
+        .await?
+        .rows_affected)
+}
