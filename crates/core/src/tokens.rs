@@ -56,7 +56,11 @@ mod tests {
             .map(|_| SessionToken::generate().expose().to_owned())
             .collect();
         assert_eq!(tokens.len(), 1000);
-        assert!(tokens.iter().all(|t| t.len() == 32 && t.chars().all(|c| c.is_ascii_alphanumeric())));
+        assert!(
+            tokens
+                .iter()
+                .all(|t| t.len() == 32 && t.chars().all(|c| c.is_ascii_alphanumeric()))
+        );
     }
 
     #[test]

@@ -2,12 +2,12 @@
 //! the seed's extras (organization type, subscription, member status) and audit fields.
 
 use crate::{
-    Audit, Email, InvitationStatus, MemberRole, MemberStatus, OrganizationType, Secret,
-    SubscriptionStatus, SubscriptionTier,
-};
-use crate::{
     AccountId, InvitationId, MemberId, OrganizationId, SessionId, TeamId, TeamMemberId, UserId,
     VerificationId,
+};
+use crate::{
+    Audit, Email, InvitationStatus, MemberRole, MemberStatus, OrganizationType, Secret,
+    SubscriptionStatus, SubscriptionTier,
 };
 use chrono::{DateTime, Utc};
 

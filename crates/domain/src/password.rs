@@ -129,10 +129,16 @@ mod tests {
 
     #[test]
     fn length_counts_code_points_after_nfkc() {
-        assert_eq!(policy().check_length("short7!"), Err(PasswordRejection::TooShort));
+        assert_eq!(
+            policy().check_length("short7!"),
+            Err(PasswordRejection::TooShort)
+        );
         assert_eq!(policy().check_length("😀😀😀😀😀😀😀😀"), Ok(()));
         assert_eq!(policy().check_length(&"a".repeat(128)), Ok(()));
-        assert_eq!(policy().check_length(&"a".repeat(129)), Err(PasswordRejection::TooLong));
+        assert_eq!(
+            policy().check_length(&"a".repeat(129)),
+            Err(PasswordRejection::TooLong)
+        );
         assert_eq!(
             policy().check_length(&"a".repeat(1 << 20)),
             Err(PasswordRejection::TooLong)
@@ -141,9 +147,17 @@ mod tests {
 
     #[test]
     fn common_passwords_are_refused() {
-        for weak in ["password", "12345678", "qwertyuiop", "iloveyou1", "beepiam2026"] {
+        for weak in [
+            "password",
+            "12345678",
+            "qwertyuiop",
+            "iloveyou1",
+            "beepiam2026",
+        ] {
             assert_eq!(
-                policy().check_new(weak, &["beepiam", "beep-iam"]).map(|_| ()),
+                policy()
+                    .check_new(weak, &["beepiam", "beep-iam"])
+                    .map(|_| ()),
                 Err(PasswordRejection::TooCommon),
                 "{weak}"
             );
@@ -163,7 +177,11 @@ mod tests {
     #[test]
     fn long_random_passwords_need_no_digits_or_symbols() {
         assert!(policy().check_new("qzmvtrwkpxhdjfla", &[]).is_ok());
-        assert!(policy().check_new("correct horse battery staple", &[]).is_ok());
+        assert!(
+            policy()
+                .check_new("correct horse battery staple", &[])
+                .is_ok()
+        );
     }
 
     #[test]

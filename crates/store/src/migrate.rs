@@ -188,4 +188,3 @@ pub async fn enum_variants_in_database<A: ActiveEnum>(
     }
     Ok(Some(labels))
 }
-

@@ -46,14 +46,21 @@ impl TestDb {
         let url = format!("sqlite://{}?mode=rwc", path.display());
         let store = Store::connect(&url, 8).await.expect("open sqlite");
         store.migrate().await.expect("migrate sqlite");
-        Self { store, url, backend: Backend::Sqlite, cleanup: Some(Cleanup::File(path)) }
+        Self {
+            store,
+            url,
+            backend: Backend::Sqlite,
+            cleanup: Some(Cleanup::File(path)),
+        }
     }
 
     /// A fresh PostgreSQL database.
     pub async fn postgres() -> Self {
         let admin_url = admin_url();
         let name = unique_name();
-        let admin = Store::connect(&admin_url, 1).await.expect("reach PostgreSQL at TEST_DATABASE_URL");
+        let admin = Store::connect(&admin_url, 1)
+            .await
+            .expect("reach PostgreSQL at TEST_DATABASE_URL");
         use sea_orm::ConnectionTrait;
         admin
             .conn()
@@ -65,7 +72,12 @@ impl TestDb {
         let url = format!("{base}/{name}");
         let store = Store::connect(&url, 10).await.expect("open test database");
         store.migrate().await.expect("migrate postgres");
-        Self { store, url, backend: Backend::Postgres, cleanup: Some(Cleanup::Postgres { admin_url, name }) }
+        Self {
+            store,
+            url,
+            backend: Backend::Postgres,
+            cleanup: Some(Cleanup::Postgres { admin_url, name }),
+        }
     }
 
     /// Which backend this is.
@@ -76,7 +88,9 @@ impl TestDb {
 
 impl Drop for TestDb {
     fn drop(&mut self) {
-        let Some(cleanup) = self.cleanup.take() else { return };
+        let Some(cleanup) = self.cleanup.take() else {
+            return;
+        };
         match cleanup {
             Cleanup::File(path) => {
                 for suffix in ["", "-wal", "-shm"] {
@@ -86,14 +100,18 @@ impl Drop for TestDb {
             Cleanup::Postgres { admin_url, name } => {
                 // Drop runs inside the test's runtime; do the async work on a thread of its own.
                 let _ = std::thread::spawn(move || {
-                    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build();
+                    let runtime = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build();
                     if let Ok(runtime) = runtime {
                         runtime.block_on(async {
                             use sea_orm::ConnectionTrait;
                             if let Ok(admin) = Store::connect(&admin_url, 1).await {
                                 let _ = admin
                                     .conn()
-                                    .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                                    .execute_unprepared(&format!(
+                                        "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                                    ))
                                     .await;
                                 admin.close().await;
                             }
@@ -124,4 +142,16 @@ macro_rules! on_both_databases {
             }
         )+
     };
+}
+
+/// The number of rows in `table` (quoted, so `user` works on both databases).
+pub async fn count_rows(conn: &impl sea_orm::ConnectionTrait, table: &str) -> i64 {
+    let sql = format!("SELECT COUNT(*) AS n FROM \"{table}\"");
+    let statement = sea_orm::Statement::from_string(conn.get_database_backend(), sql);
+    let row = conn
+        .query_one_raw(statement)
+        .await
+        .expect("count rows")
+        .expect("one row");
+    row.try_get::<i64>("", "n").expect("a count")
 }

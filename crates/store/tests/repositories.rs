@@ -4,11 +4,13 @@ use beep_domain::*;
 use beep_store::entities::enums::*;
 use beep_store::repos::{accounts, organizations, sessions, users, verifications};
 use beep_store::testing::TestDb;
-use beep_store::{on_both_databases, ConnectionTrait, MigrationState, StoreError};
+use beep_store::{ConnectionTrait, MigrationState, StoreError, on_both_databases};
 use chrono::{Duration, DurationRound, Utc};
 
 fn now() -> chrono::DateTime<Utc> {
-    Utc::now().duration_trunc(Duration::milliseconds(1)).unwrap()
+    Utc::now()
+        .duration_trunc(Duration::milliseconds(1))
+        .unwrap()
 }
 
 fn new_user(email: &str) -> User {
@@ -70,14 +72,18 @@ async fn a_user_is_found_by_email(db: TestDb) {
     let user = new_user("ada@example.com");
     users::insert(conn, &user).await.unwrap();
 
-    let found = users::find_by_email(conn, &Email::parse("ADA@example.com").unwrap()).await.unwrap();
+    let found = users::find_by_email(conn, &Email::parse("ADA@example.com").unwrap())
+        .await
+        .unwrap();
 
     assert_eq!(found, Some(user));
 }
 
 async fn a_second_user_with_the_same_email_is_a_conflict(db: TestDb) {
     let conn = db.store.conn();
-    users::insert(conn, &new_user("twin@example.com")).await.unwrap();
+    users::insert(conn, &new_user("twin@example.com"))
+        .await
+        .unwrap();
 
     let second = users::insert(conn, &new_user("twin@example.com")).await;
 
@@ -89,8 +95,13 @@ async fn a_profile_update_from_a_stale_version_fails(db: TestDb) {
     let conn = db.store.conn();
     let user = new_user("stale@example.com");
     users::insert(conn, &user).await.unwrap();
-    let rename = |name: &str| users::ProfileChange { name: Some(name.into()), image: None };
-    users::update_profile(conn, &user.id, 1, &rename("First"), now()).await.unwrap();
+    let rename = |name: &str| users::ProfileChange {
+        name: Some(name.into()),
+        image: None,
+    };
+    users::update_profile(conn, &user.id, 1, &rename("First"), now())
+        .await
+        .unwrap();
 
     let late = users::update_profile(conn, &user.id, 1, &rename("Second"), now()).await;
 
@@ -119,7 +130,9 @@ async fn listing_sessions_skips_expired_ones(db: TestDb) {
     users::insert(conn, &user).await.unwrap();
     let live = new_session(&user.id, "live", Duration::days(1));
     sessions::insert(conn, &live).await.unwrap();
-    sessions::insert(conn, &new_session(&user.id, "dead", Duration::seconds(-1))).await.unwrap();
+    sessions::insert(conn, &new_session(&user.id, "dead", Duration::seconds(-1)))
+        .await
+        .unwrap();
 
     let listed = sessions::list_active(conn, &user.id, now()).await.unwrap();
 
@@ -134,10 +147,17 @@ async fn a_user_cannot_delete_another_users_session(db: TestDb) {
     let bobs = new_session(&bob.id, "bobs", Duration::days(1));
     sessions::insert(conn, &bobs).await.unwrap();
 
-    let deleted = sessions::delete_owned(conn, &alice.id, bobs.id.as_str()).await.unwrap();
+    let deleted = sessions::delete_owned(conn, &alice.id, bobs.id.as_str())
+        .await
+        .unwrap();
 
     assert!(!deleted);
-    assert!(sessions::find_with_user(conn, "bobs").await.unwrap().is_some());
+    assert!(
+        sessions::find_with_user(conn, "bobs")
+            .await
+            .unwrap()
+            .is_some()
+    );
 }
 
 async fn revoking_other_sessions_keeps_the_current_one(db: TestDb) {
@@ -146,20 +166,31 @@ async fn revoking_other_sessions_keeps_the_current_one(db: TestDb) {
     users::insert(conn, &user).await.unwrap();
     let current = new_session(&user.id, "current", Duration::days(1));
     sessions::insert(conn, &current).await.unwrap();
-    sessions::insert(conn, &new_session(&user.id, "other-1", Duration::days(1))).await.unwrap();
-    sessions::insert(conn, &new_session(&user.id, "other-2", Duration::days(1))).await.unwrap();
+    sessions::insert(conn, &new_session(&user.id, "other-1", Duration::days(1)))
+        .await
+        .unwrap();
+    sessions::insert(conn, &new_session(&user.id, "other-2", Duration::days(1)))
+        .await
+        .unwrap();
 
-    let removed = sessions::delete_all_for_user(conn, &user.id, Some(&current.id)).await.unwrap();
+    let removed = sessions::delete_all_for_user(conn, &user.id, Some(&current.id))
+        .await
+        .unwrap();
 
     assert_eq!(removed, 2);
-    assert_eq!(sessions::list_active(conn, &user.id, now()).await.unwrap(), vec![current]);
+    assert_eq!(
+        sessions::list_active(conn, &user.id, now()).await.unwrap(),
+        vec![current]
+    );
 }
 
 async fn deleting_a_user_removes_sessions_accounts_and_memberships(db: TestDb) {
     let conn = db.store.conn();
     let user = new_user("gone@example.com");
     users::insert(conn, &user).await.unwrap();
-    sessions::insert(conn, &new_session(&user.id, "gone", Duration::days(1))).await.unwrap();
+    sessions::insert(conn, &new_session(&user.id, "gone", Duration::days(1)))
+        .await
+        .unwrap();
     let account = Account {
         id: AccountId::generate(),
         account_id: user.id.to_string(),
@@ -172,13 +203,30 @@ async fn deleting_a_user_removes_sessions_accounts_and_memberships(db: TestDb) {
     accounts::insert(conn, &account).await.unwrap();
     let org = personal_org(&user.id, "gone-org");
     organizations::insert(conn, &org).await.unwrap();
-    organizations::insert_member(conn, &owner_membership(&org.id, &user.id)).await.unwrap();
+    organizations::insert_member(conn, &owner_membership(&org.id, &user.id))
+        .await
+        .unwrap();
 
     assert!(users::delete(conn, &user.id).await.unwrap());
 
-    assert!(sessions::find_with_user(conn, "gone").await.unwrap().is_none());
-    assert!(accounts::find_credential(conn, &user.id).await.unwrap().is_none());
-    assert!(organizations::memberships_of(conn, &user.id).await.unwrap().is_empty());
+    assert!(
+        sessions::find_with_user(conn, "gone")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        accounts::find_credential(conn, &user.id)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        organizations::memberships_of(conn, &user.id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 
 async fn memberships_list_the_personal_organization_first(db: TestDb) {
@@ -191,10 +239,16 @@ async fn memberships_list_the_personal_organization_first(db: TestDb) {
     organizations::insert(conn, &team_org).await.unwrap();
     let personal = personal_org(&user.id, "personal-org");
     organizations::insert(conn, &personal).await.unwrap();
-    organizations::insert_member(conn, &owner_membership(&team_org.id, &user.id)).await.unwrap();
-    organizations::insert_member(conn, &owner_membership(&personal.id, &user.id)).await.unwrap();
+    organizations::insert_member(conn, &owner_membership(&team_org.id, &user.id))
+        .await
+        .unwrap();
+    organizations::insert_member(conn, &owner_membership(&personal.id, &user.id))
+        .await
+        .unwrap();
 
-    let listed = organizations::active_memberships(conn, &user.id).await.unwrap();
+    let listed = organizations::active_memberships(conn, &user.id)
+        .await
+        .unwrap();
 
     let ids: Vec<_> = listed.iter().map(|(_, org)| org.id.clone()).collect();
     assert_eq!(ids, vec![personal.id.clone(), team_org.id.clone()]);
@@ -205,7 +259,9 @@ async fn a_taken_slug_is_a_conflict(db: TestDb) {
     let conn = db.store.conn();
     let user = new_user("slug@example.com");
     users::insert(conn, &user).await.unwrap();
-    organizations::insert(conn, &personal_org(&user.id, "same-slug")).await.unwrap();
+    organizations::insert(conn, &personal_org(&user.id, "same-slug"))
+        .await
+        .unwrap();
 
     let second = organizations::insert(conn, &personal_org(&user.id, "same-slug")).await;
 
@@ -223,8 +279,12 @@ async fn a_verification_is_consumed_once(db: TestDb) {
     };
     verifications::insert(conn, &row).await.unwrap();
 
-    let first = verifications::consume(conn, "reset-password:abc", now()).await.unwrap();
-    let second = verifications::consume(conn, "reset-password:abc", now()).await.unwrap();
+    let first = verifications::consume(conn, "reset-password:abc", now())
+        .await
+        .unwrap();
+    let second = verifications::consume(conn, "reset-password:abc", now())
+        .await
+        .unwrap();
 
     assert_eq!(first.map(|v| v.value), Some("user_x".to_owned()));
     assert!(second.is_none());
@@ -241,7 +301,12 @@ async fn an_expired_verification_is_refused_and_removed(db: TestDb) {
     };
     verifications::insert(conn, &row).await.unwrap();
 
-    assert!(verifications::consume(conn, "reset-password:old", now()).await.unwrap().is_none());
+    assert!(
+        verifications::consume(conn, "reset-password:old", now())
+            .await
+            .unwrap()
+            .is_none()
+    );
     verifications::insert(conn, &row).await.unwrap();
 }
 
@@ -252,11 +317,38 @@ async fn database_enums_hold_exactly_the_rust_variants(db: TestDb) {
     }
     if let Some(labels) = in_db::<DbMemberRole>(&db.store).await.unwrap() {
         assert_eq!(labels, names(MemberRole::ALL));
-        assert_eq!(in_db::<DbMemberStatus>(&db.store).await.unwrap().unwrap(), names(MemberStatus::ALL));
-        assert_eq!(in_db::<DbInvitationStatus>(&db.store).await.unwrap().unwrap(), names(InvitationStatus::ALL));
-        assert_eq!(in_db::<DbOrganizationType>(&db.store).await.unwrap().unwrap(), names(OrganizationType::ALL));
-        assert_eq!(in_db::<DbSubscriptionTier>(&db.store).await.unwrap().unwrap(), names(SubscriptionTier::ALL));
-        assert_eq!(in_db::<DbSubscriptionStatus>(&db.store).await.unwrap().unwrap(), names(SubscriptionStatus::ALL));
+        assert_eq!(
+            in_db::<DbMemberStatus>(&db.store).await.unwrap().unwrap(),
+            names(MemberStatus::ALL)
+        );
+        assert_eq!(
+            in_db::<DbInvitationStatus>(&db.store)
+                .await
+                .unwrap()
+                .unwrap(),
+            names(InvitationStatus::ALL)
+        );
+        assert_eq!(
+            in_db::<DbOrganizationType>(&db.store)
+                .await
+                .unwrap()
+                .unwrap(),
+            names(OrganizationType::ALL)
+        );
+        assert_eq!(
+            in_db::<DbSubscriptionTier>(&db.store)
+                .await
+                .unwrap()
+                .unwrap(),
+            names(SubscriptionTier::ALL)
+        );
+        assert_eq!(
+            in_db::<DbSubscriptionStatus>(&db.store)
+                .await
+                .unwrap()
+                .unwrap(),
+            names(SubscriptionStatus::ALL)
+        );
     }
     // Both databases: every Rust variant is accepted, and nothing else.
     let conn = db.store.conn();
@@ -271,7 +363,11 @@ async fn database_enums_hold_exactly_the_rust_variants(db: TestDb) {
         member.role = *role;
         organizations::insert_member(conn, &member).await.unwrap();
     }
-    let cast = if db.store.backend() == beep_store::Backend::Postgres { "::member_role" } else { "" };
+    let cast = if db.store.backend() == beep_store::Backend::Postgres {
+        "::member_role"
+    } else {
+        ""
+    };
     let bogus = conn
         .execute_unprepared(&format!(
             "INSERT INTO member (id, organization_id, user_id, role, status, created_at, updated_at, version) \
@@ -281,23 +377,37 @@ async fn database_enums_hold_exactly_the_rust_variants(db: TestDb) {
             if cast.is_empty() { "" } else { "::member_status" },
         ))
         .await;
-    assert!(bogus.is_err(), "the database accepted a role that is not a Rust variant");
+    assert!(
+        bogus.is_err(),
+        "the database accepted a role that is not a Rust variant"
+    );
 }
 
 async fn migrating_twice_changes_nothing_and_reports_current(db: TestDb) {
     db.store.migrate().await.unwrap();
-    assert_eq!(db.store.migration_state().await.unwrap(), MigrationState::Current);
+    assert_eq!(
+        db.store.migration_state().await.unwrap(),
+        MigrationState::Current
+    );
 }
 
 async fn a_schema_newer_than_the_binary_is_refused(db: TestDb) {
     db.store
         .conn()
-        .execute_unprepared("INSERT INTO schema_migrations (version, applied_at) VALUES (999, CURRENT_TIMESTAMP)")
+        .execute_unprepared(
+            "INSERT INTO schema_migrations (version, applied_at) VALUES (999, CURRENT_TIMESTAMP)",
+        )
         .await
         .unwrap();
 
-    assert_eq!(db.store.migration_state().await.unwrap(), MigrationState::Ahead { applied: 999 });
-    assert!(matches!(db.store.migrate().await, Err(StoreError::Schema(_))));
+    assert_eq!(
+        db.store.migration_state().await.unwrap(),
+        MigrationState::Ahead { applied: 999 }
+    );
+    assert!(matches!(
+        db.store.migrate().await,
+        Err(StoreError::Schema(_))
+    ));
 }
 
 on_both_databases!(

@@ -27,7 +27,9 @@ pub async fn insert(conn: &impl ConnectionTrait, account: &Account) -> Result<()
         updated_by: Set(account.audit.updated_by.clone()),
         version: Set(account.audit.version),
     };
-    account::Entity::insert(row).exec_without_returning(conn).await?;
+    account::Entity::insert(row)
+        .exec_without_returning(conn)
+        .await?;
     Ok(())
 }
 
@@ -58,7 +60,10 @@ pub async fn set_password_hash(
         .col_expr(account::Column::PasswordHash, Expr::value(hash))
         .col_expr(account::Column::UpdatedAt, Expr::value(now))
         .col_expr(account::Column::UpdatedBy, Expr::value(actor.as_str()))
-        .col_expr(account::Column::Version, Expr::col(account::Column::Version).add(1))
+        .col_expr(
+            account::Column::Version,
+            Expr::col(account::Column::Version).add(1),
+        )
         .filter(account::Column::Id.eq(id.as_str()))
         .filter(account::Column::Version.eq(expected_version))
         .exec(conn)

@@ -3,7 +3,9 @@
 use crate::entities::{member, organization};
 use crate::error::StoreError;
 use beep_domain::{Member, Organization, UserId};
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+};
 
 /// Inserts an organization. A taken slug gives [`StoreError::Conflict`].
 pub async fn insert(conn: &impl ConnectionTrait, org: &Organization) -> Result<(), StoreError> {
@@ -24,7 +26,9 @@ pub async fn insert(conn: &impl ConnectionTrait, org: &Organization) -> Result<(
         updated_by: Set(org.audit.updated_by.clone()),
         version: Set(org.audit.version),
     };
-    organization::Entity::insert(row).exec_without_returning(conn).await?;
+    organization::Entity::insert(row)
+        .exec_without_returning(conn)
+        .await?;
     Ok(())
 }
 
@@ -43,7 +47,9 @@ pub async fn insert_member(conn: &impl ConnectionTrait, member: &Member) -> Resu
         updated_by: Set(member.audit.updated_by.clone()),
         version: Set(member.audit.version),
     };
-    member::Entity::insert(row).exec_without_returning(conn).await?;
+    member::Entity::insert(row)
+        .exec_without_returning(conn)
+        .await?;
     Ok(())
 }
 
@@ -84,7 +90,10 @@ pub async fn personal_of(
 }
 
 /// Deletes the user's personal organizations (members, teams and invitations cascade).
-pub async fn delete_personal_of(conn: &impl ConnectionTrait, user_id: &UserId) -> Result<u64, StoreError> {
+pub async fn delete_personal_of(
+    conn: &impl ConnectionTrait,
+    user_id: &UserId,
+) -> Result<u64, StoreError> {
     Ok(organization::Entity::delete_many()
         .filter(organization::Column::OwnerUserId.eq(user_id.as_str()))
         .filter(organization::Column::IsPersonal.eq(true))
@@ -94,7 +103,10 @@ pub async fn delete_personal_of(conn: &impl ConnectionTrait, user_id: &UserId) -
 }
 
 /// Memberships of a user, in any status.
-pub async fn memberships_of(conn: &impl ConnectionTrait, user_id: &UserId) -> Result<Vec<Member>, StoreError> {
+pub async fn memberships_of(
+    conn: &impl ConnectionTrait,
+    user_id: &UserId,
+) -> Result<Vec<Member>, StoreError> {
     Ok(member::Entity::find()
         .filter(member::Column::UserId.eq(user_id.as_str()))
         .all(conn)
@@ -103,4 +115,3 @@ pub async fn memberships_of(conn: &impl ConnectionTrait, user_id: &UserId) -> Re
         .map(Member::from)
         .collect())
 }
-

@@ -19,7 +19,10 @@ pub async fn insert(conn: &impl ConnectionTrait, session: &Session) -> Result<()
         ip_address: Set(session.ip_address.clone()),
         user_agent: Set(session.user_agent.clone()),
         remember_me: Set(session.remember_me),
-        active_organization_id: Set(session.active_organization_id.as_ref().map(ToString::to_string)),
+        active_organization_id: Set(session
+            .active_organization_id
+            .as_ref()
+            .map(ToString::to_string)),
         active_team_id: Set(session.active_team_id.as_ref().map(ToString::to_string)),
         organization_context: Set(session.organization_context.clone()),
         created_at: Set(session.audit.created_at),
@@ -28,7 +31,9 @@ pub async fn insert(conn: &impl ConnectionTrait, session: &Session) -> Result<()
         updated_by: Set(session.audit.updated_by.clone()),
         version: Set(session.audit.version),
     };
-    session::Entity::insert(row).exec_without_returning(conn).await?;
+    session::Entity::insert(row)
+        .exec_without_returning(conn)
+        .await?;
     Ok(())
 }
 
@@ -55,7 +60,10 @@ pub async fn extend(
     let result = session::Entity::update_many()
         .col_expr(session::Column::ExpiresAt, Expr::value(expires_at))
         .col_expr(session::Column::UpdatedAt, Expr::value(now))
-        .col_expr(session::Column::Version, Expr::col(session::Column::Version).add(1))
+        .col_expr(
+            session::Column::Version,
+            Expr::col(session::Column::Version).add(1),
+        )
         .filter(session::Column::Id.eq(id.as_str()))
         .exec(conn)
         .await?;
@@ -82,7 +90,9 @@ pub async fn list_active(
 
 /// Deletes one session.
 pub async fn delete(conn: &impl ConnectionTrait, id: &SessionId) -> Result<bool, StoreError> {
-    let result = session::Entity::delete_by_id(id.as_str()).exec(conn).await?;
+    let result = session::Entity::delete_by_id(id.as_str())
+        .exec(conn)
+        .await?;
     Ok(result.rows_affected == 1)
 }
 
@@ -106,7 +116,8 @@ pub async fn delete_all_for_user(
     user_id: &UserId,
     keep: Option<&SessionId>,
 ) -> Result<u64, StoreError> {
-    let mut delete = session::Entity::delete_many().filter(session::Column::UserId.eq(user_id.as_str()));
+    let mut delete =
+        session::Entity::delete_many().filter(session::Column::UserId.eq(user_id.as_str()));
     if let Some(keep) = keep {
         delete = delete.filter(session::Column::Id.ne(keep.as_str()));
     }
@@ -114,10 +125,25 @@ pub async fn delete_all_for_user(
 }
 
 /// Deletes sessions that expired before `now`.
-pub async fn delete_expired(conn: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<u64, StoreError> {
+pub async fn delete_expired(
+    conn: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+) -> Result<u64, StoreError> {
     Ok(session::Entity::delete_many()
         .filter(session::Column::ExpiresAt.lte(now))
         .exec(conn)
         .await?
         .rows_affected)
+}
+
+/// Deletes the session whose token has this digest (sign-out).
+pub async fn delete_by_digest(
+    conn: &impl ConnectionTrait,
+    token_digest: &str,
+) -> Result<bool, StoreError> {
+    let result = session::Entity::delete_many()
+        .filter(session::Column::TokenDigest.eq(token_digest))
+        .exec(conn)
+        .await?;
+    Ok(result.rows_affected == 1)
 }

@@ -21,17 +21,28 @@ pub async fn insert(conn: &impl ConnectionTrait, user: &User) -> Result<(), Stor
         updated_by: Set(user.audit.updated_by.clone()),
         version: Set(user.audit.version),
     };
-    user::Entity::insert(row).exec_without_returning(conn).await?;
+    user::Entity::insert(row)
+        .exec_without_returning(conn)
+        .await?;
     Ok(())
 }
 
 /// The user with this id.
-pub async fn find_by_id(conn: &impl ConnectionTrait, id: &UserId) -> Result<Option<User>, StoreError> {
-    Ok(user::Entity::find_by_id(id.as_str()).one(conn).await?.map(User::from))
+pub async fn find_by_id(
+    conn: &impl ConnectionTrait,
+    id: &UserId,
+) -> Result<Option<User>, StoreError> {
+    Ok(user::Entity::find_by_id(id.as_str())
+        .one(conn)
+        .await?
+        .map(User::from))
 }
 
 /// The user with this (lower-cased) email.
-pub async fn find_by_email(conn: &impl ConnectionTrait, email: &Email) -> Result<Option<User>, StoreError> {
+pub async fn find_by_email(
+    conn: &impl ConnectionTrait,
+    email: &Email,
+) -> Result<Option<User>, StoreError> {
     Ok(user::Entity::find()
         .filter(user::Column::Email.eq(email.as_str()))
         .one(conn)
@@ -60,7 +71,10 @@ pub async fn update_profile(
     let mut update = user::Entity::update_many()
         .col_expr(user::Column::UpdatedAt, Expr::value(now))
         .col_expr(user::Column::UpdatedBy, Expr::value(id.as_str()))
-        .col_expr(user::Column::Version, Expr::col(user::Column::Version).add(1));
+        .col_expr(
+            user::Column::Version,
+            Expr::col(user::Column::Version).add(1),
+        );
     if let Some(name) = &change.name {
         update = update.col_expr(user::Column::Name, Expr::value(name.clone()));
     }

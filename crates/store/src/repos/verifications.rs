@@ -19,7 +19,9 @@ pub async fn insert(conn: &impl ConnectionTrait, row: &Verification) -> Result<(
         updated_by: Set(row.audit.updated_by.clone()),
         version: Set(row.audit.version),
     };
-    verification::Entity::insert(model).exec_without_returning(conn).await?;
+    verification::Entity::insert(model)
+        .exec_without_returning(conn)
+        .await?;
     Ok(())
 }
 
@@ -37,7 +39,9 @@ pub async fn consume(
     else {
         return Ok(None);
     };
-    let deleted = verification::Entity::delete_by_id(row.id.clone()).exec(conn).await?;
+    let deleted = verification::Entity::delete_by_id(row.id.clone())
+        .exec(conn)
+        .await?;
     if deleted.rows_affected != 1 || row.expires_at <= now {
         return Ok(None);
     }

@@ -1,0 +1,73 @@
+//! What can go wrong in a flow, in terms a client can act on. The HTTP edge maps each
+//! variant to better-auth's status and code.
+
+use beep_domain::{EmailError, PasswordRejection};
+use beep_store::StoreError;
+
+/// A flow failed.
+#[derive(Debug, thiserror::Error)]
+pub enum AuthError {
+    /// The email address is malformed.
+    #[error("Invalid email")]
+    InvalidEmail(#[from] EmailError),
+    /// The new password breaks a rule.
+    #[error("{0}")]
+    Password(#[from] PasswordRejection),
+    /// A field is missing, too long or otherwise unusable.
+    #[error("{field}: {reason}")]
+    InvalidField {
+        /// The field, as named in the request.
+        field: &'static str,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// Sign-up with an email that already has a user.
+    #[error("User already exists. Use another email.")]
+    UserAlreadyExists,
+    /// Sign-in failed; deliberately silent about which half was wrong.
+    #[error("Invalid email or password")]
+    InvalidEmailOrPassword,
+    /// A password given to confirm an action was wrong.
+    #[error("Invalid password")]
+    InvalidPassword,
+    /// The user has no password to check.
+    #[error("Credential account not found")]
+    CredentialAccountNotFound,
+    /// Sign-up with email and password is turned off.
+    #[error("Email and password sign up is not enabled")]
+    SignUpDisabled,
+    /// Deleting users is turned off.
+    #[error("Delete user is disabled")]
+    DeleteUserDisabled,
+    /// The session is too old for a sensitive action.
+    #[error("Session expired. Re-authenticate to perform this action.")]
+    SessionExpired,
+    /// The session is older than the freshness window for this action.
+    #[error("Session is not fresh")]
+    SessionNotFresh,
+    /// The row changed under us (a concurrent update won).
+    #[error("The resource was changed concurrently; retry")]
+    Conflict,
+    /// The database is unreachable for now.
+    #[error("Service temporarily unavailable")]
+    Unavailable,
+    /// Something that should not happen; details go to the log, not to the client.
+    #[error("Internal error")]
+    Internal(String),
+}
+
+impl From<StoreError> for AuthError {
+    fn from(err: StoreError) -> Self {
+        match err {
+            StoreError::Unavailable => AuthError::Unavailable,
+            StoreError::Stale | StoreError::Conflict => AuthError::Conflict,
+            other => AuthError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<crate::password_hasher::HashError> for AuthError {
+    fn from(err: crate::password_hasher::HashError) -> Self {
+        AuthError::Internal(err.to_string())
+    }
+}

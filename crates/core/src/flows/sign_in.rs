@@ -1,0 +1,83 @@
+//! Sign-in with email and password. An unknown email costs the same hash as a wrong
+//! password, and both get the same answer.
+
+use super::{ClientInfo, SignedIn};
+use crate::{Auth, AuthError};
+use beep_domain::{Email, PasswordRejection, PlainPassword, Secret};
+use beep_store::StoreError;
+use beep_store::repos::{accounts, users};
+
+/// What a sign-in asks for.
+#[derive(Debug, Clone)]
+pub struct SignIn {
+    /// Email address, any case.
+    pub email: String,
+    /// The password.
+    pub password: Secret<String>,
+    /// `false`: a one-day session that is never refreshed.
+    pub remember_me: bool,
+}
+
+impl Auth {
+    /// Checks the password and opens a session.
+    pub async fn sign_in_with_password(
+        &self,
+        input: SignIn,
+        client: ClientInfo,
+    ) -> Result<SignedIn, AuthError> {
+        let email = Email::parse(&input.email)?;
+        if let Err(PasswordRejection::TooLong) = self
+            .config()
+            .password_policy
+            .check_length(input.password.expose())
+        {
+            return Err(PasswordRejection::TooLong.into());
+        }
+        let password = PlainPassword::normalized(input.password.expose());
+
+        let conn = self.store().conn();
+        let user = users::find_by_email(conn, &email).await?;
+        let account = match &user {
+            Some(user) => accounts::find_credential(conn, &user.id).await?,
+            None => None,
+        };
+        let stored = account
+            .as_ref()
+            .and_then(|a| a.password_hash.as_ref())
+            .map(|h| h.expose().clone());
+        let outcome = self.hasher().verify(password.clone(), stored).await?;
+        let (Some(user), Some(account), true) = (user, account, outcome.matches) else {
+            tracing::info!("sign-in refused");
+            return Err(AuthError::InvalidEmailOrPassword);
+        };
+
+        if outcome.needs_rehash {
+            let hash = self.hasher().hash(password).await?;
+            let upgraded = accounts::set_password_hash(
+                conn,
+                &account.id,
+                account.audit.version,
+                &hash,
+                &user.id,
+                self.now(),
+            )
+            .await;
+            if let Err(err) = upgraded {
+                // A concurrent password change won; theirs is the newer hash.
+                tracing::warn!(user_id = %user.id, error = %err, "password re-hash skipped");
+            }
+        }
+
+        let tx = self.store().write().await?;
+        let (session, token) = self
+            .create_session(&tx, &user, input.remember_me, &client)
+            .await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        tracing::info!(user_id = %user.id, "user signed in");
+        Ok(SignedIn {
+            user,
+            session,
+            token,
+        })
+    }
+}

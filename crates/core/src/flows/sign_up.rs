@@ -1,0 +1,123 @@
+//! Sign-up with email and password: user, credential account, personal organization, owner
+//! membership and first session, in one transaction.
+
+use super::{ClientInfo, SignedIn};
+use crate::{Auth, AuthError, hooks};
+use beep_domain::{Account, AccountId, Audit, CREDENTIAL_PROVIDER, Email, Secret, User, UserId};
+use beep_store::StoreError;
+use beep_store::repos::{accounts, users};
+
+/// Longest accepted display name, in characters.
+pub const MAX_NAME_CHARS: usize = 256;
+/// Longest accepted avatar URL, in characters.
+pub const MAX_IMAGE_CHARS: usize = 2048;
+
+/// What a sign-up asks for.
+#[derive(Debug, Clone)]
+pub struct SignUp {
+    /// Display name.
+    pub name: String,
+    /// Email address, any case.
+    pub email: String,
+    /// The chosen password (checked for length and strength).
+    pub password: Secret<String>,
+    /// Avatar URL.
+    pub image: Option<String>,
+    /// `false`: a one-day session that is never refreshed.
+    pub remember_me: bool,
+}
+
+impl Auth {
+    /// Creates a user with a password and signs them in.
+    pub async fn sign_up(&self, input: SignUp, client: ClientInfo) -> Result<SignedIn, AuthError> {
+        if !self.config().sign_up_enabled {
+            return Err(AuthError::SignUpDisabled);
+        }
+        let name = validate_name(&input.name)?;
+        let image = validate_image(input.image)?;
+        let email = Email::parse(&input.email)?;
+        let policy = self.config().password_policy;
+        policy.check_length(input.password.expose())?;
+        let password = policy.check_new(
+            input.password.expose(),
+            &[email.local_part(), &name, &self.config().app_name],
+        )?;
+        // Cheap early answer; the unique index still decides a race.
+        if users::find_by_email(self.store().conn(), &email)
+            .await?
+            .is_some()
+        {
+            return Err(AuthError::UserAlreadyExists);
+        }
+        let hash = self.hasher().hash(password).await?;
+
+        let now = self.now();
+        let user_id = UserId::generate();
+        let user = User {
+            id: user_id.clone(),
+            name,
+            email,
+            email_verified: false,
+            image,
+            audit: Audit::created(now, Some(user_id.as_str())),
+        };
+        let account = Account {
+            id: AccountId::generate(),
+            account_id: user_id.to_string(),
+            provider_id: CREDENTIAL_PROVIDER.to_owned(),
+            user_id: user_id.clone(),
+            password_hash: Some(Secret::new(hash)),
+            scope: None,
+            audit: Audit::created(now, Some(user_id.as_str())),
+        };
+
+        let tx = self.store().write().await?;
+        match users::insert(&tx, &user).await {
+            Err(StoreError::Conflict) => return Err(AuthError::UserAlreadyExists),
+            other => other?,
+        }
+        accounts::insert(&tx, &account).await?;
+        hooks::on_user_created(&tx, &user).await?;
+        let (session, token) = self
+            .create_session(&tx, &user, input.remember_me, &client)
+            .await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        tracing::info!(user_id = %user.id, "user signed up");
+        Ok(SignedIn {
+            user,
+            session,
+            token,
+        })
+    }
+}
+
+/// Trims nothing (names are the user's own), but refuses control characters and huge input.
+pub(crate) fn validate_name(name: &str) -> Result<String, AuthError> {
+    if name.chars().count() > MAX_NAME_CHARS {
+        return Err(AuthError::InvalidField {
+            field: "name",
+            reason: "is too long",
+        });
+    }
+    if name.chars().any(char::is_control) {
+        return Err(AuthError::InvalidField {
+            field: "name",
+            reason: "contains control characters",
+        });
+    }
+    Ok(name.to_owned())
+}
+
+pub(crate) fn validate_image(image: Option<String>) -> Result<Option<String>, AuthError> {
+    match image {
+        Some(url) if url.chars().count() > MAX_IMAGE_CHARS => Err(AuthError::InvalidField {
+            field: "image",
+            reason: "is too long",
+        }),
+        Some(url) if url.chars().any(char::is_control) => Err(AuthError::InvalidField {
+            field: "image",
+            reason: "contains control characters",
+        }),
+        other => Ok(other),
+    }
+}
