@@ -91,32 +91,43 @@ impl PasswordPolicy {
         }
     }
 
-    /// Checks a password being set: length, then strength against common lists and the
-    /// account's own details (`personal`: email local part, name, product name).
+    /// Checks a password being set: length, then strength against common lists, the
+    /// account's own details (`personal`: email local part, name) and words of the product
+    /// (`product`: its name, spelled a few ways).
     pub fn check_new(
         &self,
         raw: &str,
-        personal: &[&str],
+        personal: &[impl AsRef<str>],
+        product: &[impl AsRef<str>],
     ) -> Result<PlainPassword, PasswordRejection> {
         self.check_length(raw)?;
         let password = PlainPassword::normalized(raw);
         let lower = password.expose().to_lowercase();
-        let inputs: Vec<String> = personal
+        let personal = lowercase_words(personal);
+        let product = lowercase_words(product);
+        let inputs: Vec<&str> = personal
             .iter()
-            .map(|p| p.trim().to_lowercase())
-            .filter(|p| p.chars().count() >= 3)
+            .chain(product.iter())
+            .map(String::as_str)
             .collect();
-        let input_refs: Vec<&str> = inputs.iter().map(String::as_str).collect();
-        let entropy = zxcvbn::zxcvbn(password.expose(), &input_refs);
+        let entropy = zxcvbn::zxcvbn(password.expose(), &inputs);
         if entropy.score() >= Score::Two {
             return Ok(password);
         }
-        if inputs.iter().any(|p| lower.contains(p.as_str())) {
+        if personal.iter().any(|p| lower.contains(p.as_str())) {
             Err(PasswordRejection::ContainsPersonalInfo)
         } else {
             Err(PasswordRejection::TooCommon)
         }
     }
+}
+
+/// Lower-cased words of three or more characters, for matching inside passwords.
+fn lowercase_words<S: AsRef<str>>(list: &[S]) -> Vec<String> {
+    list.iter()
+        .map(|p| p.as_ref().trim().to_lowercase())
+        .filter(|p| p.chars().count() >= 3)
+        .collect()
 }
 
 #[cfg(test)]
@@ -168,7 +179,11 @@ mod tests {
     fn the_email_local_part_is_refused() {
         assert_eq!(
             policy()
-                .check_new("rosalind.franklin", &["rosalind.franklin", "Rosalind"])
+                .check_new(
+                    "rosalind.franklin",
+                    &["rosalind.franklin", "Rosalind"],
+                    &["beep-iam"]
+                )
                 .map(|_| ()),
             Err(PasswordRejection::ContainsPersonalInfo)
         );
@@ -176,7 +191,11 @@ mod tests {
 
     #[test]
     fn long_random_passwords_need_no_digits_or_symbols() {
-        assert!(policy().check_new("qzmvtrwkpxhdjfla", &[]).is_ok());
+        assert!(
+            policy()
+                .check_new("qzmvtrwkpxhdjfla", &[] as &[&str], &[] as &[&str])
+                .is_ok()
+        );
         assert!(
             policy()
                 .check_new("correct horse battery staple", &[])

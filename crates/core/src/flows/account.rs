@@ -80,10 +80,7 @@ impl Auth {
         let policy = self.config().password_policy;
         policy.check_length(new_password.expose())?;
         let account = self.verify_password(user, current_password).await?;
-        let password = policy.check_new(
-            new_password.expose(),
-            &[user.email.local_part(), &user.name, &self.config().app_name],
-        )?;
+        let password = self.check_new_password(new_password.expose(), &user.email, &user.name)?;
         let hash = self.hasher().hash(password).await?;
 
         let tx = self.store().write().await?;

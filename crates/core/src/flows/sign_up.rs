@@ -3,7 +3,9 @@
 
 use super::{ClientInfo, SignedIn};
 use crate::{Auth, AuthError, hooks};
-use beep_domain::{Account, AccountId, Audit, CREDENTIAL_PROVIDER, Email, Secret, User, UserId};
+use beep_domain::{
+    Account, AccountId, Audit, CREDENTIAL_PROVIDER, Email, PlainPassword, Secret, User, UserId,
+};
 use beep_store::StoreError;
 use beep_store::repos::{accounts, users};
 
@@ -38,10 +40,7 @@ impl Auth {
         let email = Email::parse(&input.email)?;
         let policy = self.config().password_policy;
         policy.check_length(input.password.expose())?;
-        let password = policy.check_new(
-            input.password.expose(),
-            &[email.local_part(), &name, &self.config().app_name],
-        )?;
+        let password = self.check_new_password(input.password.expose(), &email, &name)?;
         // Cheap early answer; the unique index still decides a race.
         if users::find_by_email(self.store().conn(), &email)
             .await?
@@ -88,6 +87,26 @@ impl Auth {
             session,
             token,
         })
+    }
+}
+
+impl Auth {
+    /// Checks a new password for `email`/`name`: length, common lists, the user's own
+    /// details and the product's name (with and without punctuation).
+    pub(crate) fn check_new_password(
+        &self,
+        raw: &str,
+        email: &Email,
+        name: &str,
+    ) -> Result<PlainPassword, AuthError> {
+        let app = &self.config().app_name;
+        let compact: String = app.chars().filter(char::is_ascii_alphanumeric).collect();
+        let personal = [email.local_part(), name];
+        let product = [app.as_str(), compact.as_str()];
+        Ok(self
+            .config()
+            .password_policy
+            .check_new(raw, &personal, &product)?)
     }
 }
 

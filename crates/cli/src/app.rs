@@ -1,0 +1,165 @@
+//! Wiring: configuration → store → core → HTTP, and the commands that use them.
+
+use crate::config::Config;
+use anyhow::{Context, Result, bail};
+use beep_core::flows::SignUp;
+use beep_core::{Auth, AuthConfig, ClientInfo, HashingConfig, SessionConfig, SystemClock};
+use beep_domain::{PasswordPolicy, Secret};
+use beep_http::{AppState, HttpSettings, TrustedOrigins};
+use beep_store::Store;
+use chrono::Duration;
+use std::sync::Arc;
+use std::time::Duration as StdDuration;
+
+/// Opens the database named by the configuration.
+async fn open_store(config: &Config) -> Result<Store> {
+    if config.database_url.is_none() {
+        std::fs::create_dir_all(&config.data_dir)
+            .with_context(|| format!("creating data folder {}", config.data_dir.display()))?;
+    }
+    Store::connect(
+        &config.effective_database_url(),
+        config.database_max_connections,
+    )
+    .await
+    .context("connecting to the database")
+}
+
+/// The core service as configured.
+fn build_auth(config: &Config, store: Store) -> Result<Auth> {
+    let auth_config = AuthConfig {
+        app_name: "beep-iam".into(),
+        session: SessionConfig {
+            expires_in: Duration::seconds(config.session_expires_in),
+            update_age: Duration::seconds(config.session_update_age),
+            max_lifetime: Duration::seconds(config.session_max_lifetime),
+            ..SessionConfig::default()
+        },
+        password_policy: PasswordPolicy::default(),
+        hashing: HashingConfig {
+            memory_kib: config.hash_memory_kib,
+            iterations: config.hash_iterations,
+            parallelism: 1,
+            workers: config.hash_workers.max(1),
+        },
+        sign_up_enabled: config.sign_up_enabled,
+        delete_user_enabled: config.delete_user_enabled,
+    };
+    Auth::new(store, Arc::new(SystemClock), auth_config).context("building the auth service")
+}
+
+/// The HTTP edge's settings.
+fn http_settings(config: &Config, secret: Secret<String>) -> HttpSettings {
+    let base_url = config.effective_base_url();
+    let mut settings = HttpSettings::new(&base_url, secret);
+    settings.trusted_origins = TrustedOrigins::new(&base_url, &config.trusted_origins);
+    settings.rate_limit_enabled = config.rate_limit_enabled;
+    settings.trusted_proxies = config.trusted_proxies.clone();
+    settings.max_body_bytes = config.max_body_bytes;
+    settings.cookies.cache_max_age = (config.cookie_cache_max_age > 0)
+        .then(|| StdDuration::from_secs(config.cookie_cache_max_age));
+    settings
+}
+
+/// `beep-iam serve`.
+pub async fn serve(config: &Config) -> Result<()> {
+    config.validate()?;
+    let secret = config.resolve_secret()?;
+    let store = open_store(config).await?;
+    store.migrate().await.context("migrating the database")?;
+    let auth = build_auth(config, store.clone())?;
+    let state = AppState::new(auth.clone(), http_settings(config, secret));
+
+    let address = format!("{}:{}", config.host, config.port);
+    let listener = tokio::net::TcpListener::bind(&address)
+        .await
+        .with_context(|| format!("binding {address}"))?;
+    tracing::info!(address = %listener.local_addr()?, base_url = %config.effective_base_url(), "beep-iam listening");
+
+    let sweeper = tokio::spawn(sweep_expired_sessions(auth));
+    beep_http::serve(listener, state, Box::pin(shutdown_signal())).await?;
+    sweeper.abort();
+    store.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Deletes expired sessions once an hour.
+async fn sweep_expired_sessions(auth: Auth) {
+    let mut every_hour = tokio::time::interval(StdDuration::from_secs(3600));
+    loop {
+        every_hour.tick().await;
+        match beep_store::repos::sessions::delete_expired(auth.store().conn(), auth.now()).await {
+            Ok(removed) if removed > 0 => tracing::info!(removed, "expired sessions removed"),
+            Ok(_) => {}
+            Err(err) => tracing::warn!(error = %err, "expired-session sweep failed"),
+        }
+    }
+}
+
+/// Completes on SIGTERM or Ctrl-C.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}
+
+/// `beep-iam migrate`.
+pub async fn migrate(config: &Config) -> Result<()> {
+    let store = open_store(config).await?;
+    store.migrate().await.context("migrating the database")?;
+    println!(
+        "database is at schema version {}",
+        beep_store::SCHEMA_VERSION
+    );
+    store.close().await;
+    Ok(())
+}
+
+/// `beep-iam user create`: the password comes from the first line of standard input.
+pub async fn create_user(config: &Config, email: &str, name: &str) -> Result<()> {
+    let mut password = String::new();
+    std::io::stdin()
+        .read_line(&mut password)
+        .context("reading the password from standard input")?;
+    let password = password.trim_end_matches(['\r', '\n']).to_owned();
+    if password.is_empty() {
+        bail!("no password on standard input");
+    }
+    let store = open_store(config).await?;
+    store.migrate().await.context("migrating the database")?;
+    let auth = build_auth(config, store.clone())?;
+    let input = SignUp {
+        name: name.to_owned(),
+        email: email.to_owned(),
+        password: Secret::new(password),
+        image: None,
+        remember_me: true,
+    };
+    let signed = auth
+        .sign_up(input, ClientInfo::default())
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    // The sign-up flow opens a session; an admin-created user has no use for it.
+    auth.revoke_sessions(&signed.user.id, None)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    println!("created user {} <{}>", signed.user.id, signed.user.email);
+    store.close().await;
+    Ok(())
+}

@@ -1,0 +1,184 @@
+//! Finding the session a request presents (signed cookie, or `Authorization: Bearer`), and
+//! writing the cookies that carry a session back.
+
+use crate::cookie_cache;
+use crate::cookies::{CookieJar, DONT_REMEMBER, SESSION_DATA, SESSION_TOKEN, percent_decode};
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::wire::{SessionJson, UserJson};
+use axum::extract::{FromRequestParts, Request, State};
+use axum::middleware::Next;
+use axum::response::Response;
+use beep_core::{ActiveSession, SessionToken};
+use beep_domain::{Session, User};
+use http::request::Parts;
+use http::{HeaderMap, HeaderValue, header};
+use std::sync::{Arc, Mutex};
+
+impl AppState {
+    /// The cookie jar for this server's secret and naming.
+    pub fn jar(&self) -> CookieJar {
+        let cookies = &self.settings.cookies;
+        CookieJar::new(
+            &cookies.prefix,
+            cookies.secure,
+            self.settings.secret.expose(),
+        )
+    }
+}
+
+/// The session token a request carries: the signed session cookie, else a bearer token
+/// (`token.signature`, URL-encoded or not, or a bare token). Bad signatures count as none.
+pub fn presented_token(jar: &CookieJar, headers: &HeaderMap) -> Option<SessionToken> {
+    if let Some(token) = jar.read_signed(headers, SESSION_TOKEN) {
+        return Some(SessionToken::from_client(&token));
+    }
+    let bearer = headers
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")?
+        .trim();
+    let token = if bearer.contains('.') {
+        let decoded = if bearer.contains('%') {
+            percent_decode(bearer)
+        } else {
+            bearer.to_owned()
+        };
+        jar.verify(&decoded)?
+    } else {
+        bearer.to_owned()
+    };
+    (!token.is_empty() && token.len() <= 128).then(|| SessionToken::from_client(&token))
+}
+
+/// A request that carries some session credential (valid or not), so an invalid one should
+/// have its cookies cleared.
+pub fn carries_session_cookie(jar: &CookieJar, headers: &HeaderMap) -> bool {
+    jar.read(headers, SESSION_TOKEN).is_some()
+}
+
+/// Adds the cookies (and `set-auth-token` header) of a session to a response.
+pub fn issue_session(
+    state: &AppState,
+    headers: &mut HeaderMap,
+    token: &SessionToken,
+    session: &Session,
+    user: &User,
+) {
+    let jar = state.jar();
+    let now = state.auth.now();
+    let remaining_ms = (session.expires_at - now).num_milliseconds().max(0);
+    let max_age = session
+        .remember_me
+        .then(|| u64::try_from((remaining_ms + 999) / 1000).unwrap_or(0));
+    let signed = jar.sign(token.expose());
+    headers.append(header::SET_COOKIE, jar.set(SESSION_TOKEN, &signed, max_age));
+    if !session.remember_me {
+        headers.append(
+            header::SET_COOKIE,
+            jar.set(DONT_REMEMBER, &jar.sign("true"), None),
+        );
+    }
+    append_cache_cookie(state, headers, token, session, user);
+    if let Ok(value) = HeaderValue::from_str(&signed) {
+        headers.insert("set-auth-token", value);
+        headers.insert(
+            header::ACCESS_CONTROL_EXPOSE_HEADERS,
+            HeaderValue::from_static("set-auth-token"),
+        );
+    }
+}
+
+/// Adds the `session_data` cookie cache for a session, when the cache is on.
+pub fn append_cache_cookie(
+    state: &AppState,
+    headers: &mut HeaderMap,
+    token: &SessionToken,
+    session: &Session,
+    user: &User,
+) {
+    let Some(cache_age) = state.settings.cookies.cache_max_age else {
+        return;
+    };
+    let jar = state.jar();
+    let cache_ms = i64::try_from(cache_age.as_millis()).unwrap_or(i64::MAX);
+    let encoded = cookie_cache::encode(
+        &jar,
+        token.expose(),
+        &SessionJson::from(session),
+        &UserJson::from(user),
+        state.auth.now().timestamp_millis(),
+        cache_ms,
+    );
+    let cookie = match encoded {
+        Some(value) => jar.set(SESSION_DATA, &value, Some(cache_age.as_secs())),
+        None => jar.expire(SESSION_DATA),
+    };
+    headers.append(header::SET_COOKIE, cookie);
+}
+
+/// Adds the cookies that end a session to a response.
+pub fn clear_session(state: &AppState, headers: &mut HeaderMap) {
+    let jar = state.jar();
+    for cookie in [SESSION_TOKEN, SESSION_DATA, DONT_REMEMBER] {
+        headers.append(header::SET_COOKIE, jar.expire(cookie));
+    }
+}
+
+/// Where an extractor leaves a session that it refreshed, for [`reissue_refreshed_session`]
+/// to put its cookie on the response.
+#[derive(Clone, Default)]
+pub struct RefreshSlot(Arc<Mutex<Option<(SessionToken, Session, User)>>>);
+
+/// Middleware: re-issues the session cookie when a handler's session read slid the expiry.
+pub async fn reissue_refreshed_session(
+    State(state): State<AppState>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    let slot = RefreshSlot::default();
+    req.extensions_mut().insert(slot.clone());
+    let mut response = next.run(req).await;
+    let refreshed = slot.0.lock().ok().and_then(|mut s| s.take());
+    if let Some((token, session, user)) = refreshed {
+        if !response.headers().contains_key("set-auth-token") {
+            issue_session(&state, response.headers_mut(), &token, &session, &user);
+        }
+    }
+    response
+}
+
+/// The request's valid session; 401 `UNAUTHORIZED` without one. Always read from the
+/// database (never from the cookie cache), so revocations take effect at once.
+pub struct CurrentSession {
+    /// The session and its user.
+    pub active: ActiveSession,
+    /// The token that was presented.
+    pub token: SessionToken,
+}
+
+impl FromRequestParts<AppState> for CurrentSession {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let token =
+            presented_token(&state.jar(), &parts.headers).ok_or_else(ApiError::unauthorized)?;
+        let active = state
+            .auth
+            .authenticate(&token, true)
+            .await?
+            .ok_or_else(ApiError::unauthorized)?;
+        if active.refreshed {
+            if let Some(slot) = parts.extensions.get::<RefreshSlot>() {
+                if let Ok(mut slot) = slot.0.lock() {
+                    *slot = Some((token.clone(), active.session.clone(), active.user.clone()));
+                }
+            }
+        }
+        Ok(Self { active, token })
+    }
+}

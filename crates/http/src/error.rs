@@ -1,0 +1,146 @@
+//! Errors at the edge, in better-auth's shapes: `{message, code}` with a status, a few with
+//! only `message`, and some with no body at all.
+
+use axum::Json;
+use axum::response::{IntoResponse, Response};
+use beep_core::AuthError;
+use beep_domain::{EmailError, PasswordRejection};
+use http::StatusCode;
+use serde_json::json;
+
+/// An error response.
+#[derive(Debug)]
+pub enum ApiError {
+    /// `{message, code}` with a status.
+    Coded {
+        /// HTTP status.
+        status: StatusCode,
+        /// Machine-readable code.
+        code: &'static str,
+        /// Human-readable message.
+        message: String,
+    },
+    /// `{message}` only.
+    Message {
+        /// HTTP status.
+        status: StatusCode,
+        /// Human-readable message.
+        message: &'static str,
+    },
+    /// A status with an empty body.
+    Empty(StatusCode),
+}
+
+impl ApiError {
+    /// `{message, code}` with a status.
+    pub fn coded(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        Self::Coded {
+            status,
+            code,
+            message: message.into(),
+        }
+    }
+
+    /// 401 `UNAUTHORIZED`.
+    pub fn unauthorized() -> Self {
+        Self::coded(StatusCode::UNAUTHORIZED, "UNAUTHORIZED", "Unauthorized")
+    }
+
+    /// 400 `VALIDATION_ERROR` from zod-style issues.
+    pub fn validation(issues: &[String]) -> Self {
+        Self::coded(
+            StatusCode::BAD_REQUEST,
+            "VALIDATION_ERROR",
+            issues.join("; "),
+        )
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        match self {
+            ApiError::Coded {
+                status,
+                code,
+                message,
+            } => (status, Json(json!({ "message": message, "code": code }))).into_response(),
+            ApiError::Message { status, message } => {
+                (status, Json(json!({ "message": message }))).into_response()
+            }
+            ApiError::Empty(status) => status.into_response(),
+        }
+    }
+}
+
+impl From<AuthError> for ApiError {
+    fn from(err: AuthError) -> Self {
+        use StatusCode as S;
+        match err {
+            AuthError::InvalidEmail(EmailError::Invalid) => {
+                ApiError::coded(S::BAD_REQUEST, "INVALID_EMAIL", "Invalid email")
+            }
+            AuthError::Password(rejection) => password_error(rejection),
+            AuthError::InvalidField { field, reason } => {
+                ApiError::validation(&[format!("[body.{field}] {reason}")])
+            }
+            AuthError::UserAlreadyExists => ApiError::coded(
+                S::UNPROCESSABLE_ENTITY,
+                "USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL",
+                "User already exists. Use another email.",
+            ),
+            AuthError::InvalidEmailOrPassword => ApiError::coded(
+                S::UNAUTHORIZED,
+                "INVALID_EMAIL_OR_PASSWORD",
+                "Invalid email or password",
+            ),
+            AuthError::InvalidPassword => {
+                ApiError::coded(S::BAD_REQUEST, "INVALID_PASSWORD", "Invalid password")
+            }
+            AuthError::CredentialAccountNotFound => ApiError::coded(
+                S::BAD_REQUEST,
+                "CREDENTIAL_ACCOUNT_NOT_FOUND",
+                "Credential account not found",
+            ),
+            AuthError::SignUpDisabled => ApiError::coded(
+                S::BAD_REQUEST,
+                "EMAIL_PASSWORD_SIGN_UP_DISABLED",
+                "Email and password sign up is not enabled",
+            ),
+            AuthError::DeleteUserDisabled => ApiError::Empty(S::NOT_FOUND),
+            AuthError::SessionExpired => ApiError::coded(
+                S::BAD_REQUEST,
+                "SESSION_EXPIRED",
+                "Session expired. Re-authenticate to perform this action.",
+            ),
+            AuthError::SessionNotFresh => {
+                ApiError::coded(S::FORBIDDEN, "SESSION_NOT_FRESH", "Session is not fresh")
+            }
+            AuthError::Conflict => ApiError::coded(
+                S::CONFLICT,
+                "CONFLICT",
+                "The resource was changed concurrently; retry",
+            ),
+            AuthError::Unavailable => ApiError::coded(
+                S::SERVICE_UNAVAILABLE,
+                "SERVICE_UNAVAILABLE",
+                "Service temporarily unavailable",
+            ),
+            AuthError::Internal(detail) => {
+                tracing::error!(%detail, "internal error");
+                ApiError::coded(
+                    S::INTERNAL_SERVER_ERROR,
+                    "INTERNAL_SERVER_ERROR",
+                    "Internal server error",
+                )
+            }
+        }
+    }
+}
+
+fn password_error(rejection: PasswordRejection) -> ApiError {
+    ApiError::coded(
+        StatusCode::BAD_REQUEST,
+        rejection.code(),
+        rejection.to_string(),
+    )
+}

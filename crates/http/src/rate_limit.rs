@@ -1,0 +1,42 @@
+//! The rate-limit layer: every request under `/api/auth` is counted before routing (unknown
+//! paths too), and a refused one gets 429 with `X-Retry-After`.
+
+use crate::client_ip::client_ip;
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use beep_core::rate_limit::{ClientKey, Decision};
+use http::{HeaderValue, StatusCode};
+use serde_json::json;
+
+/// The base path every auth route lives under.
+pub const BASE_PATH: &str = "/api/auth";
+
+/// Middleware: counts the request and refuses it when over the limit.
+pub async fn limit(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    if !state.settings.rate_limit_enabled {
+        return next.run(req).await;
+    }
+    let Some(path) = req.uri().path().strip_prefix(BASE_PATH).map(str::to_owned) else {
+        return next.run(req).await;
+    };
+    let (parts, body) = req.into_parts();
+    let client = client_ip(&state, &parts).map_or_else(ClientKey::unknown, ClientKey::from_ip);
+    let now_ms = u64::try_from(state.auth.now().timestamp_millis()).unwrap_or_default();
+    match state.limiter.check(&client, &path, now_ms) {
+        Decision::Allowed => next.run(Request::from_parts(parts, body)).await,
+        Decision::Limited { retry_after_secs } => {
+            let mut response = (
+                StatusCode::TOO_MANY_REQUESTS,
+                Json(json!({ "message": "Too many requests. Please try again later." })),
+            )
+                .into_response();
+            response
+                .headers_mut()
+                .insert("x-retry-after", HeaderValue::from(retry_after_secs));
+            response
+        }
+    }
+}

@@ -1,0 +1,126 @@
+//! `POST /sign-up/email` and `POST /sign-in/email`.
+
+use super::{RequestClient, check_callback, refuse_protected_fields};
+use crate::body::JsonOrFormFields;
+use crate::cookies::DONT_REMEMBER;
+use crate::current_session::issue_session;
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::wire::UserJson;
+use axum::Json;
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use beep_core::flows::{SignIn, SignUp};
+use beep_domain::{Email, Secret};
+use http::{HeaderValue, header};
+use serde_json::json;
+
+/// Creates a user and signs them in: `{token, user}` plus the session cookies.
+pub async fn sign_up(
+    State(state): State<AppState>,
+    RequestClient(client): RequestClient,
+    JsonOrFormFields(mut body): JsonOrFormFields,
+) -> Result<Response, ApiError> {
+    refuse_protected_fields(&body)?;
+    let name = body.required_string("name");
+    let email = body.required_string("email");
+    let password = Secret::new(body.required_string("password"));
+    let image = body.optional_string("image");
+    let callback = body.optional_string("callbackURL");
+    let remember_me = body.optional_bool("rememberMe").unwrap_or(true);
+    if !email.is_empty() && Email::parse(&email).is_err() {
+        body.issue("email", "Invalid email address");
+    }
+    body.finish()?;
+    check_callback(&state, callback.as_deref())?;
+
+    let signed = state
+        .auth
+        .sign_up(
+            SignUp {
+                name,
+                email,
+                password,
+                image,
+                remember_me,
+            },
+            client,
+        )
+        .await?;
+
+    let mut response = Json(json!({
+        "token": signed.session.id.to_string(),
+        "user": UserJson::from(&signed.user),
+    }))
+    .into_response();
+    issue_session(
+        &state,
+        response.headers_mut(),
+        &signed.token,
+        &signed.session,
+        &signed.user,
+    );
+    if remember_me {
+        response
+            .headers_mut()
+            .append(header::SET_COOKIE, state.jar().expire(DONT_REMEMBER));
+    }
+    Ok(response)
+}
+
+/// Checks the password and opens a session: `{redirect, token, url?, user}`.
+pub async fn sign_in(
+    State(state): State<AppState>,
+    RequestClient(client): RequestClient,
+    JsonOrFormFields(mut body): JsonOrFormFields,
+) -> Result<Response, ApiError> {
+    let email = body.required_string("email");
+    let password = Secret::new(body.required_string("password"));
+    let callback = body.optional_string("callbackURL");
+    let remember_me = body.optional_bool("rememberMe").unwrap_or(true);
+    body.finish()?;
+    check_callback(&state, callback.as_deref())?;
+
+    let signed = state
+        .auth
+        .sign_in_with_password(
+            SignIn {
+                email,
+                password,
+                remember_me,
+            },
+            client,
+        )
+        .await?;
+
+    let body = match &callback {
+        Some(url) => json!({
+            "redirect": true,
+            "token": signed.session.id.to_string(),
+            "url": url,
+            "user": UserJson::from(&signed.user),
+        }),
+        None => json!({
+            "redirect": false,
+            "token": signed.session.id.to_string(),
+            "user": UserJson::from(&signed.user),
+        }),
+    };
+    let mut response = Json(body).into_response();
+    issue_session(
+        &state,
+        response.headers_mut(),
+        &signed.token,
+        &signed.session,
+        &signed.user,
+    );
+    if remember_me {
+        response
+            .headers_mut()
+            .append(header::SET_COOKIE, state.jar().expire(DONT_REMEMBER));
+    }
+    if let Some(location) = callback.and_then(|url| HeaderValue::from_str(&url).ok()) {
+        response.headers_mut().insert(header::LOCATION, location);
+    }
+    Ok(response)
+}

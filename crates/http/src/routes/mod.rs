@@ -1,0 +1,110 @@
+//! The routes under `/api/auth`, grouped by concern.
+
+mod account;
+mod credentials;
+mod meta;
+mod sessions;
+
+use crate::client_ip::client_ip;
+use crate::error::ApiError;
+use crate::state::AppState;
+use axum::Router;
+use axum::extract::FromRequestParts;
+use axum::routing::{get, post};
+use beep_core::ClientInfo;
+use http::request::Parts;
+use http::{StatusCode, header};
+
+pub use meta::{health_live, health_ready, not_found};
+
+/// The better-auth routes, relative to the base path.
+pub fn auth_routes(state: &AppState) -> Router<AppState> {
+    let mut router = Router::new()
+        .route("/ok", get(meta::ok))
+        .route("/error", get(meta::error_page))
+        .route("/sign-up/email", post(credentials::sign_up))
+        .route("/sign-in/email", post(credentials::sign_in))
+        .route("/sign-out", post(sessions::sign_out))
+        .route(
+            "/get-session",
+            get(sessions::get_session).post(sessions::get_session_post),
+        )
+        .route("/list-sessions", get(sessions::list_sessions))
+        .route("/revoke-session", post(sessions::revoke_session))
+        .route("/revoke-sessions", post(sessions::revoke_sessions))
+        .route(
+            "/revoke-other-sessions",
+            post(sessions::revoke_other_sessions),
+        )
+        .route("/update-user", post(account::update_user))
+        .route("/change-password", post(account::change_password))
+        .route("/verify-password", post(account::verify_password));
+    if state.auth.config().delete_user_enabled {
+        router = router.route("/delete-user", post(account::delete_user));
+    }
+    router
+}
+
+/// Where the request came from, for the sessions it creates.
+pub struct RequestClient(pub ClientInfo);
+
+impl FromRequestParts<AppState> for RequestClient {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let ip_address = client_ip(state, parts)
+            .map(|ip| ip.to_string())
+            .unwrap_or_default();
+        let user_agent = parts
+            .headers
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        Ok(Self(ClientInfo {
+            ip_address,
+            user_agent,
+        }))
+    }
+}
+
+/// Refuses a `callbackURL` that is not a same-site path or a trusted origin.
+fn check_callback(state: &AppState, callback: Option<&str>) -> Result<(), ApiError> {
+    match callback {
+        Some(url) if state.settings.trusted_origins.check_redirect(url).is_err() => {
+            Err(ApiError::coded(
+                StatusCode::FORBIDDEN,
+                "INVALID_CALLBACK_URL",
+                "Invalid callbackURL",
+            ))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Fields a client may never set on a user (mass assignment).
+const PROTECTED_USER_FIELDS: [&str; 9] = [
+    "id",
+    "emailVerified",
+    "role",
+    "banned",
+    "banReason",
+    "banExpires",
+    "createdAt",
+    "updatedAt",
+    "twoFactorEnabled",
+];
+
+fn refuse_protected_fields(fields: &crate::body::Fields) -> Result<(), ApiError> {
+    if PROTECTED_USER_FIELDS.iter().any(|f| fields.has(f)) {
+        return Err(ApiError::coded(
+            StatusCode::BAD_REQUEST,
+            "FIELD_NOT_ALLOWED",
+            "Field not allowed to be set",
+        ));
+    }
+    Ok(())
+}

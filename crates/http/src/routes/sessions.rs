@@ -1,0 +1,183 @@
+//! Reading, listing and ending sessions.
+
+use super::check_callback;
+use crate::body::JsonFields;
+use crate::cookie_cache;
+use crate::cookies::SESSION_DATA;
+use crate::current_session::{
+    CurrentSession, append_cache_cookie, carries_session_cookie, clear_session, issue_session,
+    presented_token,
+};
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::wire::{SessionJson, SessionWithUser, UserJson};
+use axum::Json;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Response};
+use http::{HeaderMap, HeaderValue, StatusCode, header};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+/// Query flags of get-session.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GetSessionQuery {
+    disable_cookie_cache: Option<String>,
+    disable_refresh: Option<String>,
+}
+
+fn flag(value: &Option<String>) -> bool {
+    value.as_deref() == Some("true")
+}
+
+/// `GET /get-session`: `{session, user}` or `null`; never 401.
+pub async fn get_session(
+    State(state): State<AppState>,
+    Query(query): Query<GetSessionQuery>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let jar = state.jar();
+    let Some(token) = presented_token(&jar, &headers) else {
+        let mut response = no_store(Json(Value::Null).into_response());
+        if carries_session_cookie(&jar, &headers) {
+            clear_session(&state, response.headers_mut());
+        }
+        return Ok(response);
+    };
+    let now_ms = state.auth.now().timestamp_millis();
+    let cache_on =
+        state.settings.cookies.cache_max_age.is_some() && !flag(&query.disable_cookie_cache);
+    let cached = cache_on
+        .then(|| jar.read(&headers, SESSION_DATA))
+        .flatten()
+        .and_then(|value| cookie_cache::decode(&jar, &value, token.expose(), now_ms));
+    if let Some(cached) = cached {
+        return Ok(no_store(
+            Json(json!({ "session": cached.session, "user": cached.user })).into_response(),
+        ));
+    }
+
+    let Some(active) = state
+        .auth
+        .authenticate(&token, !flag(&query.disable_refresh))
+        .await?
+    else {
+        let mut response = no_store(Json(Value::Null).into_response());
+        if carries_session_cookie(&jar, &headers) {
+            clear_session(&state, response.headers_mut());
+        }
+        return Ok(response);
+    };
+    let body = SessionWithUser {
+        session: SessionJson::from(&active.session),
+        user: UserJson::from(&active.user),
+    };
+    let mut response = no_store(Json(body).into_response());
+    let from_cookie = carries_session_cookie(&jar, &headers);
+    if active.refreshed {
+        issue_session(
+            &state,
+            response.headers_mut(),
+            &token,
+            &active.session,
+            &active.user,
+        );
+    } else if cache_on && from_cookie {
+        append_cache_cookie(
+            &state,
+            response.headers_mut(),
+            &token,
+            &active.session,
+            &active.user,
+        );
+    }
+    Ok(response)
+}
+
+/// `POST /get-session`: only for deferred refresh, which this server does not use.
+pub async fn get_session_post() -> ApiError {
+    ApiError::coded(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "METHOD_NOT_ALLOWED_DEFER_SESSION_REQUIRED",
+        "POST method requires deferSessionRefresh to be enabled in session config",
+    )
+}
+
+fn no_store(mut response: Response) -> Response {
+    let headers = response.headers_mut();
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
+    response
+}
+
+/// `POST /sign-out`: ends the presented session, if any, and always clears the cookies.
+pub async fn sign_out(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    JsonFields(mut body): JsonFields,
+) -> Result<Response, ApiError> {
+    let callback = body.optional_string("callbackURL");
+    body.finish()?;
+    check_callback(&state, callback.as_deref())?;
+    if let Some(token) = presented_token(&state.jar(), &headers) {
+        state.auth.sign_out(&token).await?;
+    }
+    let mut response = Json(json!({ "success": true })).into_response();
+    clear_session(&state, response.headers_mut());
+    Ok(response)
+}
+
+/// `GET /list-sessions`: the user's unexpired sessions (a fresh session is required).
+pub async fn list_sessions(
+    State(state): State<AppState>,
+    current: CurrentSession,
+) -> Result<Response, ApiError> {
+    let sessions = state.auth.list_sessions(&current.active).await?;
+    let body: Vec<SessionJson> = sessions.iter().map(SessionJson::from).collect();
+    Ok(Json(body).into_response())
+}
+
+/// `POST /revoke-session {token}`: ends one of the user's sessions by its handle.
+pub async fn revoke_session(
+    State(state): State<AppState>,
+    current: CurrentSession,
+    JsonFields(mut body): JsonFields,
+) -> Result<Response, ApiError> {
+    let handle = body.required_string("token");
+    body.finish()?;
+    state
+        .auth
+        .revoke_session(&current.active.user.id, &handle)
+        .await?;
+    let mut response = Json(json!({ "status": true })).into_response();
+    if handle == current.active.session.id.as_str() {
+        clear_session(&state, response.headers_mut());
+    }
+    Ok(response)
+}
+
+/// `POST /revoke-sessions`: ends every session of the user, this one included.
+pub async fn revoke_sessions(
+    State(state): State<AppState>,
+    current: CurrentSession,
+) -> Result<Response, ApiError> {
+    state
+        .auth
+        .revoke_sessions(&current.active.user.id, None)
+        .await?;
+    let mut response = Json(json!({ "status": true })).into_response();
+    clear_session(&state, response.headers_mut());
+    Ok(response)
+}
+
+/// `POST /revoke-other-sessions`: ends every session of the user but this one.
+pub async fn revoke_other_sessions(
+    State(state): State<AppState>,
+    current: CurrentSession,
+) -> Result<Response, ApiError> {
+    state
+        .auth
+        .revoke_sessions(&current.active.user.id, Some(&current.active.session.id))
+        .await?;
+    Ok(Json(json!({ "status": true })).into_response())
+}

@@ -1,0 +1,48 @@
+//! The state every handler receives.
+
+use crate::settings::HttpSettings;
+use beep_core::Auth;
+use beep_core::rate_limit::{RateLimitRules, RateLimiter};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Whether the node should receive traffic; flipped off when shutdown begins.
+#[derive(Debug, Default)]
+pub struct Readiness(AtomicBool);
+
+impl Readiness {
+    /// Marks the node as draining.
+    pub fn set_draining(&self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+
+    /// Whether the node is draining.
+    pub fn is_draining(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
+/// Shared state: the core service, the edge's settings, the limiter. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    /// The auth service.
+    pub auth: Auth,
+    /// Edge settings.
+    pub settings: Arc<HttpSettings>,
+    /// The rate limiter (present even when disabled; unused then).
+    pub limiter: Arc<RateLimiter>,
+    /// Shutdown flag for `/health/ready`.
+    pub readiness: Arc<Readiness>,
+}
+
+impl AppState {
+    /// State with better-auth's default rate-limit rules.
+    pub fn new(auth: Auth, settings: HttpSettings) -> Self {
+        Self {
+            auth,
+            settings: Arc::new(settings),
+            limiter: Arc::new(RateLimiter::new(RateLimitRules::default(), 100_000)),
+            readiness: Arc::new(Readiness::default()),
+        }
+    }
+}

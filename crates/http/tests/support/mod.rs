@@ -1,0 +1,328 @@
+//! The harness of the HTTP tests: a real server on an ephemeral port over a fresh database,
+//! with a clock the test can move, and helpers that hide the HTTP plumbing.
+
+#![allow(dead_code)]
+
+use base64::Engine as _;
+use beep_core::{Auth, AuthConfig, HashingConfig, ManualClock};
+use beep_domain::Secret;
+use beep_http::{AppState, HttpSettings, TrustedOrigins};
+use beep_store::Backend;
+use beep_store::testing::{TestDb, count_rows};
+use hmac::{Hmac, Mac};
+use reqwest::header::HeaderMap;
+use serde_json::{Value, json};
+use sha2::Sha256;
+use std::sync::Arc;
+use tokio::sync::oneshot;
+
+/// The secret the test servers sign with.
+pub const SECRET: &str = "http-test-secret-0123456789abcdef0123456789";
+/// A password that passes every rule.
+pub const PASSWORD: &str = "Correct-Horse-Battery-Staple";
+
+/// How a test server is set up.
+#[derive(Clone)]
+pub struct Options {
+    pub rate_limit: bool,
+    pub cookie_cache: bool,
+    pub delete_user: bool,
+    pub trusted_origins: Vec<String>,
+    pub max_body_bytes: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            rate_limit: false,
+            cookie_cache: true,
+            delete_user: true,
+            trusted_origins: vec!["https://app.example.com".into()],
+            max_body_bytes: 64 * 1024,
+        }
+    }
+}
+
+/// A running server.
+pub struct TestServer {
+    pub base: String,
+    pub http: reqwest::Client,
+    pub db: TestDb,
+    pub clock: Arc<ManualClock>,
+    pub auth: Auth,
+    stop: Option<oneshot::Sender<()>>,
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+impl TestServer {
+    /// A server with the default options on `backend`.
+    pub async fn start(backend: Backend) -> Self {
+        Self::with(backend, Options::default()).await
+    }
+
+    /// A server with these options on `backend`.
+    pub async fn with(backend: Backend, options: Options) -> Self {
+        let db = TestDb::new(backend).await;
+        let clock = Arc::new(ManualClock::starting_now());
+        let config = AuthConfig {
+            hashing: HashingConfig {
+                memory_kib: 1024,
+                iterations: 1,
+                parallelism: 1,
+                workers: 2,
+            },
+            delete_user_enabled: options.delete_user,
+            ..AuthConfig::default()
+        };
+        let auth = Auth::new(db.store.clone(), clock.clone(), config).unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let mut settings = HttpSettings::new(&base, Secret::new(SECRET.to_owned()));
+        settings.trusted_origins = TrustedOrigins::new(&base, &options.trusted_origins);
+        settings.rate_limit_enabled = options.rate_limit;
+        settings.max_body_bytes = options.max_body_bytes;
+        if !options.cookie_cache {
+            settings.cookies.cache_max_age = None;
+        }
+        let state = AppState::new(auth.clone(), settings);
+        let (stop, stopped) = oneshot::channel::<()>();
+        tokio::spawn(beep_http::serve(
+            listener,
+            state,
+            Box::pin(async move {
+                let _ = stopped.await;
+            }),
+        ));
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        Self {
+            base,
+            http,
+            db,
+            clock,
+            auth,
+            stop: Some(stop),
+        }
+    }
+
+    /// Full URL of an auth path such as `/sign-in/email`.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}/api/auth{path}", self.base)
+    }
+
+    /// A POST with a JSON body, sent from the trusted origin.
+    pub async fn post(&self, path: &str, body: Value, session: Option<&Session>) -> Reply {
+        let mut request = self
+            .http
+            .post(self.url(path))
+            .header("origin", &self.base)
+            .json(&body);
+        if let Some(session) = session {
+            request = request.header("cookie", session.cookie_header());
+        }
+        Reply::from(request.send().await.unwrap()).await
+    }
+
+    /// A GET, with the session's cookies if given.
+    pub async fn get(&self, path: &str, session: Option<&Session>) -> Reply {
+        let mut request = self.http.get(self.url(path));
+        if let Some(session) = session {
+            request = request.header("cookie", session.cookie_header());
+        }
+        Reply::from(request.send().await.unwrap()).await
+    }
+
+    /// Any request, built by the test.
+    pub async fn send(&self, request: reqwest::RequestBuilder) -> Reply {
+        Reply::from(request.send().await.unwrap()).await
+    }
+
+    /// Signs up a user with `email` and the standard password, returning their session.
+    pub async fn sign_up(&self, email: &str) -> Session {
+        let reply = self
+            .post(
+                "/sign-up/email",
+                json!({ "name": "Test User", "email": email, "password": PASSWORD }),
+                None,
+            )
+            .await;
+        assert_eq!(reply.status, 200, "sign-up failed: {}", reply.text);
+        Session::from_reply(&reply)
+    }
+
+    /// Signs in with the standard password, returning the new session.
+    pub async fn sign_in(&self, email: &str) -> Session {
+        let reply = self
+            .post(
+                "/sign-in/email",
+                json!({ "email": email, "password": PASSWORD }),
+                None,
+            )
+            .await;
+        assert_eq!(reply.status, 200, "sign-in failed: {}", reply.text);
+        Session::from_reply(&reply)
+    }
+
+    /// Rows in a table.
+    pub async fn rows(&self, table: &str) -> i64 {
+        count_rows(self.db.store.conn(), table).await
+    }
+}
+
+/// A signed-in client: the cookies the server set.
+#[derive(Debug, Clone)]
+pub struct Session {
+    /// `better-auth.session_token` value as sent by the server (URL-encoded).
+    pub token_cookie: String,
+    /// `better-auth.session_data`, if the server set one.
+    pub data_cookie: Option<String>,
+    /// The `set-auth-token` header (`token.signature`).
+    pub bearer: String,
+    /// The JSON `token` (the public handle).
+    pub handle: String,
+    /// The user id.
+    pub user_id: String,
+}
+
+impl Session {
+    pub fn from_reply(reply: &Reply) -> Self {
+        Self {
+            token_cookie: reply
+                .cookie_value("better-auth.session_token")
+                .expect("session cookie"),
+            data_cookie: reply.cookie_value("better-auth.session_data"),
+            bearer: reply
+                .header("set-auth-token")
+                .expect("set-auth-token header"),
+            handle: reply.json["token"].as_str().unwrap_or_default().to_owned(),
+            user_id: reply.json["user"]["id"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned(),
+        }
+    }
+
+    /// The `Cookie` header for this session.
+    pub fn cookie_header(&self) -> String {
+        match &self.data_cookie {
+            Some(data) if !data.is_empty() => {
+                format!(
+                    "better-auth.session_token={}; better-auth.session_data={data}",
+                    self.token_cookie
+                )
+            }
+            _ => format!("better-auth.session_token={}", self.token_cookie),
+        }
+    }
+
+    /// The same session without its cookie cache.
+    pub fn without_cache(&self) -> Self {
+        Self {
+            data_cookie: None,
+            ..self.clone()
+        }
+    }
+
+    /// The secret token inside the signed cookie.
+    pub fn secret_token(&self) -> String {
+        self.bearer.split('.').next().unwrap().to_owned()
+    }
+}
+
+/// A response, read whole.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub text: String,
+    pub json: Value,
+}
+
+impl Reply {
+    pub async fn from(response: reqwest::Response) -> Self {
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let text = response.text().await.unwrap_or_default();
+        let json = serde_json::from_str(&text).unwrap_or(Value::Null);
+        Self {
+            status,
+            headers,
+            text,
+            json,
+        }
+    }
+
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    }
+
+    /// Every `Set-Cookie` line.
+    pub fn set_cookies(&self) -> Vec<String> {
+        self.headers
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .map(str::to_owned)
+            .collect()
+    }
+
+    /// The `Set-Cookie` line for a cookie name.
+    pub fn set_cookie(&self, name: &str) -> Option<String> {
+        self.set_cookies()
+            .into_iter()
+            .find(|c| c.starts_with(&format!("{name}=")))
+    }
+
+    /// The value a `Set-Cookie` gives a cookie.
+    pub fn cookie_value(&self, name: &str) -> Option<String> {
+        let line = self.set_cookie(name)?;
+        let first = line.split(';').next()?;
+        Some(first.split_once('=')?.1.to_owned())
+    }
+
+    /// `{message, code}` as a pair.
+    pub fn error(&self) -> (u16, String) {
+        (
+            self.status,
+            self.json["code"].as_str().unwrap_or_default().to_owned(),
+        )
+    }
+}
+
+/// better-auth's cookie signature, computed independently of the server's code.
+pub fn expected_signature(token: &str) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(SECRET.as_bytes()).unwrap();
+    mac.update(token.as_bytes());
+    base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
+}
+
+/// Runs a test body on both databases.
+#[macro_export]
+macro_rules! on_both {
+    ($($name:ident => $body:ident),+ $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    super::$body(beep_store::Backend::Sqlite).await;
+                }
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    super::$body(beep_store::Backend::Postgres).await;
+                }
+            }
+        )+
+    };
+}
