@@ -116,8 +116,9 @@ test("sign-up with email and password returns {token, user} and a set-auth-token
   const res = await dev.client.signUp.email({ name, email, password: strongPassword() });
   const data = ok(res, "sign-up");
 
-  assert.equal(typeof data.token, "string");
-  assert.ok(data.token.length > 0, "token is non-empty");
+  // beep-iam's JSON `token` is the session's public handle, never the cookie secret
+  // (ARCHITECTURE.md, "Secrets at rest"); the secret travels only in set-auth-token.
+  assert.match(data.token, /^sess_/, "the body token is the session's public handle");
   const { user } = data;
   assert.equal(user.email, email.toLowerCase(), "email is stored lower-cased");
   assert.equal(user.name, name);
@@ -129,10 +130,12 @@ test("sign-up with email and password returns {token, user} and a set-auth-token
   const header = dev.lastSetAuthToken;
   assert.ok(header, "the response carries set-auth-token");
   const dot = header.lastIndexOf(".");
-  assert.equal(header.slice(0, dot), data.token, "set-auth-token is <token>.<signature>");
+  const secretToken = header.slice(0, dot);
+  assert.match(secretToken, /^[A-Za-z0-9]{32}$/, "set-auth-token is <32-char token>.<signature>");
+  assert.notEqual(secretToken, data.token, "the secret token is not the public handle");
   assert.match(header.slice(dot + 1), /^[A-Za-z0-9+/]{43}=$/, "the signature is padded standard base64 (44 chars)");
   if (SECRET) {
-    const expected = createHmac("sha256", SECRET).update(data.token).digest("base64");
+    const expected = createHmac("sha256", SECRET).update(secretToken).digest("base64");
     assert.equal(header.slice(dot + 1), expected, "the signature is HMAC-SHA256(secret, token)");
   }
 });
@@ -189,12 +192,25 @@ test("sign-in with the right password returns {redirect:false, token, user}", TI
   const { dev, signIn } = await signInOnNewDevice(creds);
 
   assert.equal(signIn.redirect, false);
-  assert.equal(typeof signIn.token, "string");
+  assert.match(signIn.token, /^sess_/, "the body token is the session's public handle");
   assert.notEqual(signIn.token, signUp.token, "each sign-in opens a new session");
   assert.equal(signIn.user.id, signUp.user.id);
   assert.equal(signIn.user.email, creds.email);
   assert.ok(signIn.user.createdAt instanceof Date);
-  assert.ok(dev.token && dev.token.startsWith(`${signIn.token}.`), "set-auth-token carries the new session token");
+  assert.ok(dev.token && !dev.token.startsWith(`${signIn.token}.`), "set-auth-token carries the secret, not the handle");
+  assert.ok(await getSession(dev), "the set-auth-token value authenticates");
+});
+
+test("the token in the sign-in body is a public handle: no bearer, but revoke-session takes it", TIMEOUT, async () => {
+  // Deliberate difference from better-auth: a leaked response body or session list must not hand
+  // anyone a usable session (ARCHITECTURE.md). The handle still names the session for revocation.
+  const { dev: laptop, creds } = await newUser("body-token");
+  const { dev: phone, signIn } = await signInOnNewDevice(creds);
+  const app = device();
+  app.token = signIn.token;
+  assert.equal(await getSession(app), null, "the handle does not authenticate as a bearer token");
+  ok(await laptop.client.revokeSession({ token: signIn.token }), "revoke-session by handle");
+  assert.equal(await getSession(phone), null, "the session named by the handle is gone");
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -315,10 +331,11 @@ test("update-user {name} returns {status:true} and get-session shows the new nam
 });
 
 test("update-user re-issues the session token in set-auth-token", TIMEOUT, async () => {
-  const { dev, signUp } = await newUser("rename-token");
+  const { dev } = await newUser("rename-token");
+  const before = dev.token;
   ok(await dev.client.updateUser({ name: `Grace ${randomSuffix()}` }), "update-user");
   assert.ok(dev.lastSetAuthToken, "update-user responds with set-auth-token");
-  assert.ok(dev.lastSetAuthToken.startsWith(`${signUp.token}.`), "it is the same session token, re-signed");
+  assert.equal(dev.lastSetAuthToken, before, "it is the same session token, re-signed");
 });
 
 test("update-user with an email is refused with 400 EMAIL_CAN_NOT_BE_UPDATED", TIMEOUT, async () => {
@@ -349,10 +366,10 @@ test("change-password with revokeOtherSessions returns a new token and ends ever
     }),
     "change-password",
   );
-  assert.equal(typeof data.token, "string", "a new session token is returned");
+  assert.match(data.token, /^sess_/, "the new session's handle is returned");
   assert.notEqual(data.token, signUp.token);
   assert.equal(data.user.id, signUp.user.id);
-  assert.ok(laptop.token.startsWith(`${data.token}.`), "set-auth-token carries the new session");
+  assert.notEqual(laptop.token, oldLaptopToken, "set-auth-token carries the new session's secret");
 
   assert.ok(await getSession(laptop), "the new session works");
   assert.equal(await getSession(phone), null, "the other device's session is gone");
