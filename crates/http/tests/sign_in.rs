@@ -10,14 +10,31 @@ async fn a_wrong_password_and_an_unknown_email_get_the_same_answer(backend: Back
     let server = TestServer::start(backend).await;
     server.sign_up("known@example.com").await;
 
-    let wrong = server.post("/sign-in/email", json!({ "email": "known@example.com", "password": "Wrong-Password-123" }), None).await;
-    let unknown = server.post("/sign-in/email", json!({ "email": "unknown@example.com", "password": PASSWORD }), None).await;
+    let wrong = server
+        .post(
+            "/sign-in/email",
+            json!({ "email": "known@example.com", "password": "Wrong-Password-123" }),
+            None,
+        )
+        .await;
+    let unknown = server
+        .post(
+            "/sign-in/email",
+            json!({ "email": "unknown@example.com", "password": PASSWORD }),
+            None,
+        )
+        .await;
 
     assert_eq!(wrong.error(), (401, "INVALID_EMAIL_OR_PASSWORD".into()));
     assert_eq!(wrong.text, unknown.text);
     assert_eq!(wrong.status, unknown.status);
     let names = |r: &support::Reply| {
-        let mut n: Vec<String> = r.headers.keys().map(|k| k.to_string()).filter(|k| k != "date").collect();
+        let mut n: Vec<String> = r
+            .headers
+            .keys()
+            .map(|k| k.to_string())
+            .filter(|k| k != "date")
+            .collect();
         n.sort();
         n
     };
@@ -29,7 +46,13 @@ async fn the_right_password_opens_a_new_session(backend: Backend) {
     let server = TestServer::start(backend).await;
     let first = server.sign_up("right@example.com").await;
 
-    let reply = server.post("/sign-in/email", json!({ "email": "RIGHT@example.com", "password": PASSWORD }), None).await;
+    let reply = server
+        .post(
+            "/sign-in/email",
+            json!({ "email": "RIGHT@example.com", "password": PASSWORD }),
+            None,
+        )
+        .await;
 
     assert_eq!(reply.status, 200, "{}", reply.text);
     assert_eq!(reply.json["redirect"], false);
@@ -45,11 +68,18 @@ async fn a_callback_url_makes_a_json_redirect(backend: Backend) {
     server.sign_up("cb@example.com").await;
 
     let reply = server
-        .post("/sign-in/email", json!({ "email": "cb@example.com", "password": PASSWORD, "callbackURL": "/dashboard" }), None)
+        .post(
+            "/sign-in/email",
+            json!({ "email": "cb@example.com", "password": PASSWORD, "callbackURL": "/dashboard" }),
+            None,
+        )
         .await;
 
     assert_eq!(reply.status, 200);
-    assert_eq!((reply.json["redirect"].clone(), reply.json["url"].clone()), (json!(true), json!("/dashboard")));
+    assert_eq!(
+        (reply.json["redirect"].clone(), reply.json["url"].clone()),
+        (json!(true), json!("/dashboard"))
+    );
     assert_eq!(reply.header("location").as_deref(), Some("/dashboard"));
 }
 
@@ -76,10 +106,18 @@ async fn open_redirect_payloads_are_refused(backend: Backend) {
         let reply = server
             .post("/sign-in/email", json!({ "email": "redirect@example.com", "password": PASSWORD, "callbackURL": target }), None)
             .await;
-        assert_eq!(reply.error(), (403, "INVALID_CALLBACK_URL".into()), "{target}");
+        assert_eq!(
+            reply.error(),
+            (403, "INVALID_CALLBACK_URL".into()),
+            "{target}"
+        );
         assert!(reply.header("location").is_none());
     }
-    assert_eq!(server.rows("session").await, 1, "no session was opened for a refused redirect");
+    assert_eq!(
+        server.rows("session").await,
+        1,
+        "no session was opened for a refused redirect"
+    );
     let trusted = server
         .post("/sign-in/email", json!({ "email": "redirect@example.com", "password": PASSWORD, "callbackURL": format!("{}/home?x=1", server.base) }), None)
         .await;
@@ -91,11 +129,25 @@ async fn rememberme_false_sets_dont_remember_and_no_max_age(backend: Backend) {
     server.sign_up("forget@example.com").await;
 
     let reply = server
-        .post("/sign-in/email", json!({ "email": "forget@example.com", "password": PASSWORD, "rememberMe": false }), None)
+        .post(
+            "/sign-in/email",
+            json!({ "email": "forget@example.com", "password": PASSWORD, "rememberMe": false }),
+            None,
+        )
         .await;
 
-    assert!(!reply.set_cookie("better-auth.session_token").unwrap().contains("Max-Age"));
-    assert!(reply.cookie_value("better-auth.dont_remember").unwrap().starts_with("true."));
+    assert!(
+        !reply
+            .set_cookie("better-auth.session_token")
+            .unwrap()
+            .contains("Max-Age")
+    );
+    assert!(
+        reply
+            .cookie_value("better-auth.dont_remember")
+            .unwrap()
+            .starts_with("true.")
+    );
 }
 
 async fn a_planted_session_cookie_is_replaced_at_sign_in(backend: Backend) {
@@ -117,21 +169,45 @@ async fn a_planted_session_cookie_is_replaced_at_sign_in(backend: Backend) {
     assert_eq!(reply.status, 200);
     let issued = reply.cookie_value("better-auth.session_token").unwrap();
     assert!(!issued.starts_with("attackerchosenvalue"));
-    let with_planted = server.send(server.http.get(server.url("/get-session")).header("cookie", planted)).await;
+    let with_planted = server
+        .send(
+            server
+                .http
+                .get(server.url("/get-session"))
+                .header("cookie", planted),
+        )
+        .await;
     assert_eq!(with_planted.json, serde_json::Value::Null);
 }
 
 async fn a_too_long_password_is_refused_at_sign_in(backend: Backend) {
     let server = TestServer::start(backend).await;
 
-    let reply = server.post("/sign-in/email", json!({ "email": "x@example.com", "password": "p".repeat(129) }), None).await;
-    let bad_email = server.post("/sign-in/email", json!({ "email": "not-an-email", "password": PASSWORD }), None).await;
-    let missing = server.post("/sign-in/email", json!({ "email": "x@example.com" }), None).await;
+    let reply = server
+        .post(
+            "/sign-in/email",
+            json!({ "email": "x@example.com", "password": "p".repeat(129) }),
+            None,
+        )
+        .await;
+    let bad_email = server
+        .post(
+            "/sign-in/email",
+            json!({ "email": "not-an-email", "password": PASSWORD }),
+            None,
+        )
+        .await;
+    let missing = server
+        .post("/sign-in/email", json!({ "email": "x@example.com" }), None)
+        .await;
 
     assert_eq!(reply.error(), (400, "PASSWORD_TOO_LONG".into()));
     assert_eq!(bad_email.error(), (400, "INVALID_EMAIL".into()));
     assert_eq!(missing.error(), (400, "VALIDATION_ERROR".into()));
-    assert_eq!(missing.json["message"], "[body.password] Invalid input: expected string, received undefined");
+    assert_eq!(
+        missing.json["message"],
+        "[body.password] Invalid input: expected string, received undefined"
+    );
 }
 
 async fn signing_out_ends_the_session_and_clears_three_cookies(backend: Backend) {
@@ -140,14 +216,31 @@ async fn signing_out_ends_the_session_and_clears_three_cookies(backend: Backend)
 
     let reply = server.post("/sign-out", json!({}), Some(&session)).await;
 
-    assert_eq!((reply.status, reply.json.clone()), (200, json!({ "success": true })));
-    for name in ["better-auth.session_token", "better-auth.session_data", "better-auth.dont_remember"] {
-        let cookie = reply.set_cookie(name).unwrap_or_else(|| panic!("{name} not cleared"));
-        assert!(cookie.starts_with(&format!("{name}=; Max-Age=0; Path=/")), "{cookie}");
+    assert_eq!(
+        (reply.status, reply.json.clone()),
+        (200, json!({ "success": true }))
+    );
+    for name in [
+        "better-auth.session_token",
+        "better-auth.session_data",
+        "better-auth.dont_remember",
+    ] {
+        let cookie = reply
+            .set_cookie(name)
+            .unwrap_or_else(|| panic!("{name} not cleared"));
+        assert!(
+            cookie.starts_with(&format!("{name}=; Max-Age=0; Path=/")),
+            "{cookie}"
+        );
     }
-    let after = server.get("/get-session", Some(&session.without_cache())).await;
+    let after = server
+        .get("/get-session", Some(&session.without_cache()))
+        .await;
     assert_eq!(after.json, serde_json::Value::Null);
-    assert_eq!(server.get("/list-sessions", Some(&session)).await.status, 401);
+    assert_eq!(
+        server.get("/list-sessions", Some(&session)).await.status,
+        401
+    );
     assert_eq!(server.rows("session").await, 0);
 }
 

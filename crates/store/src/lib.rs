@@ -15,7 +15,7 @@ pub mod repos;
 pub use db::{Backend, Store, WriteTx};
 pub use error::StoreError;
 pub use migrate::{MigrationState, SCHEMA_VERSION, enum_variants_in_database};
-pub use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction};
+pub use sea_orm::{self, ConnectionTrait, DatabaseConnection, DatabaseTransaction};
 
 #[cfg(feature = "testing")]
 pub mod testing;
