@@ -6,6 +6,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createHmac, randomBytes } from "node:crypto";
 import { createAuthClient } from "better-auth/client";
+import { getCookieCache } from "better-auth/cookies";
 
 const BASE_URL = process.env.BEEP_IAM_URL;
 if (!BASE_URL) {
@@ -391,4 +392,33 @@ test("after change-password the old password is refused and the new one signs in
   const withNew = await device().client.signIn.email({ email: creds.email, password: newPassword });
   const data = ok(withNew, "sign-in with the new password");
   assert.equal(typeof data.token, "string");
+});
+
+// ---------------------------------------------------------------------------------------------
+// Cookie cache
+
+test("better-auth's own getCookieCache reads the session_data cookie the server sets", TIMEOUT, async (t) => {
+  if (!SECRET) return t.skip("needs BETTER_AUTH_SECRET to verify the cache signature");
+  const { creds } = await newUser("cookie-cache");
+  const reply = await fetch(`${BASE_URL}/api/auth/sign-in/email`, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin: ORIGIN },
+    body: JSON.stringify({ email: creds.email, password: creds.password }),
+  });
+  assert.equal(reply.status, 200);
+  const cacheCookie = reply.headers
+    .getSetCookie()
+    .map((line) => line.split(";")[0])
+    .find((pair) => pair.startsWith("better-auth.session_data="));
+  assert.ok(cacheCookie, "sign-in sets better-auth.session_data");
+
+  const payload = await getCookieCache(new Headers({ cookie: cacheCookie }), { secret: SECRET, isSecure: false });
+  assert.ok(payload, "getCookieCache accepts the server's signature");
+  assert.equal(payload.user.email, creds.email);
+  assert.match(payload.session.id, /^sess_/);
+
+  const tampered = cacheCookie.slice(0, -2) + (cacheCookie.endsWith("AA") ? "BB" : "AA");
+  assert.equal(await getCookieCache(new Headers({ cookie: tampered }), { secret: SECRET, isSecure: false }), null);
+  const otherSecret = await getCookieCache(new Headers({ cookie: cacheCookie }), { secret: `${SECRET}-other`, isSecure: false });
+  assert.equal(otherSecret, null, "a different secret does not verify");
 });

@@ -296,10 +296,10 @@ impl Config {
                 bail!("production mode needs BETTER_AUTH_URL (the server's public URL)");
             }
         }
-        if let Some(secret) = &self.secret {
-            if secret.expose().len() < 16 && self.mode == Mode::Development {
-                tracing::warn!("BETTER_AUTH_SECRET is shorter than 16 characters");
-            }
+        if let Some(secret) = &self.secret
+            && secret.expose().len() < 16
+        {
+            tracing::warn!("BETTER_AUTH_SECRET is shorter than 16 characters");
         }
         if self.session_update_age <= 0 || self.session_expires_in <= 0 {
             bail!("session lifetimes must be positive");

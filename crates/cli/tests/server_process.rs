@@ -72,10 +72,10 @@ impl Server {
     async fn wait_ready(&mut self) {
         let client = reqwest::Client::new();
         for _ in 0..200 {
-            if let Ok(reply) = client.get(self.url("/health/ready")).send().await {
-                if reply.status() == 200 {
-                    return;
-                }
+            if let Ok(reply) = client.get(self.url("/health/ready")).send().await
+                && reply.status() == 200
+            {
+                return;
             }
             if let Ok(Some(status)) = self.child.try_wait() {
                 panic!("server exited early ({status}): {}", self.log_text());

@@ -3,6 +3,7 @@
 use crate::clock::Clock;
 use crate::config::AuthConfig;
 use crate::error::AuthError;
+use crate::login_throttle::LoginThrottle;
 use crate::password_hasher::PasswordHasher;
 use beep_store::Store;
 use chrono::{DateTime, Utc};
@@ -18,6 +19,7 @@ struct Inner {
     store: Store,
     clock: Arc<dyn Clock>,
     hasher: PasswordHasher,
+    throttle: LoginThrottle,
     config: AuthConfig,
 }
 
@@ -39,6 +41,7 @@ impl Auth {
                 store,
                 clock,
                 hasher,
+                throttle: LoginThrottle::default(),
                 config,
             }),
         })
@@ -57,6 +60,18 @@ impl Auth {
     /// The password hasher.
     pub fn hasher(&self) -> &PasswordHasher {
         &self.inner.hasher
+    }
+
+    /// The per-account password-guess throttle.
+    pub(crate) fn throttle(&self) -> &LoginThrottle {
+        &self.inner.throttle
+    }
+
+    /// Starts a password check for `account`, or refuses it while the account is throttled.
+    pub(crate) fn begin_password_attempt(&self, account: &str) -> Result<(), AuthError> {
+        self.throttle()
+            .begin(account, self.now().timestamp_millis())
+            .map_err(|retry_after_secs| AuthError::TooManyAttempts { retry_after_secs })
     }
 
     /// Now, by the service's clock.

@@ -45,6 +45,12 @@ pub enum AuthError {
     /// The session is older than the freshness window for this action.
     #[error("Session is not fresh")]
     SessionNotFresh,
+    /// Too many wrong passwords for this account; wait before trying again.
+    #[error("Too many attempts. Please try again later.")]
+    TooManyAttempts {
+        /// Seconds to wait.
+        retry_after_secs: u64,
+    },
     /// The row changed under us (a concurrent update won).
     #[error("The resource was changed concurrently; retry")]
     Conflict,

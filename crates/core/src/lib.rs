@@ -8,6 +8,7 @@ pub mod config;
 mod error;
 pub mod flows;
 pub mod hooks;
+pub mod login_throttle;
 pub mod password_hasher;
 pub mod rate_limit;
 pub mod tokens;

@@ -167,7 +167,7 @@ mod tests {
         ] {
             assert_eq!(
                 policy()
-                    .check_new(weak, &["beepiam", "beep-iam"])
+                    .check_new(weak, &[] as &[&str], &["beepiam", "beep-iam"])
                     .map(|_| ()),
                 Err(PasswordRejection::TooCommon),
                 "{weak}"
@@ -198,7 +198,11 @@ mod tests {
         );
         assert!(
             policy()
-                .check_new("correct horse battery staple", &[])
+                .check_new(
+                    "correct horse battery staple",
+                    &[] as &[&str],
+                    &[] as &[&str]
+                )
                 .is_ok()
         );
     }

@@ -53,6 +53,8 @@ pub struct CachedSession {
     pub session: serde_json::Value,
     /// The user JSON as it was when cached.
     pub user: serde_json::Value,
+    /// When the entry was made (ms since the epoch).
+    pub updated_at: i64,
     version: String,
     token_binding: String,
 }

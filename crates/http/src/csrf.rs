@@ -49,10 +49,10 @@ fn verdict(state: &AppState, headers: &HeaderMap, path: &str) -> Result<(), ApiE
                 "Cross-site navigation login blocked",
             ));
         }
-        if let Some(origin) = origin.as_deref() {
-            if !trusted.is_trusted_origin(origin) {
-                return Err(forbidden("INVALID_ORIGIN", "Invalid origin"));
-            }
+        if let Some(origin) = origin.as_deref()
+            && !trusted.is_trusted_origin(origin)
+        {
+            return Err(forbidden("INVALID_ORIGIN", "Invalid origin"));
         }
     }
     Ok(())

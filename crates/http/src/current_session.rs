@@ -141,10 +141,10 @@ pub async fn reissue_refreshed_session(
     req.extensions_mut().insert(slot.clone());
     let mut response = next.run(req).await;
     let refreshed = slot.0.lock().ok().and_then(|mut s| s.take());
-    if let Some((token, session, user)) = refreshed {
-        if !response.headers().contains_key("set-auth-token") {
-            issue_session(&state, response.headers_mut(), &token, &session, &user);
-        }
+    if let Some((token, session, user)) = refreshed
+        && !response.headers().contains_key("set-auth-token")
+    {
+        issue_session(&state, response.headers_mut(), &token, &session, &user);
     }
     response
 }
@@ -172,12 +172,11 @@ impl FromRequestParts<AppState> for CurrentSession {
             .authenticate(&token, true)
             .await?
             .ok_or_else(ApiError::unauthorized)?;
-        if active.refreshed {
-            if let Some(slot) = parts.extensions.get::<RefreshSlot>() {
-                if let Ok(mut slot) = slot.0.lock() {
-                    *slot = Some((token.clone(), active.session.clone(), active.user.clone()));
-                }
-            }
+        if active.refreshed
+            && let Some(slot) = parts.extensions.get::<RefreshSlot>()
+            && let Ok(mut slot) = slot.0.lock()
+        {
+            *slot = Some((token.clone(), active.session.clone(), active.user.clone()));
         }
         Ok(Self { active, token })
     }

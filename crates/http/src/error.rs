@@ -29,6 +29,12 @@ pub enum ApiError {
     },
     /// A status with an empty body.
     Empty(StatusCode),
+    /// 429 with `X-Retry-After`, in better-auth's words (no code), for the rate limiter and
+    /// the per-account throttle alike so the two cannot be told apart.
+    TooManyRequests {
+        /// Seconds until the client may try again.
+        retry_after_secs: u64,
+    },
 }
 
 impl ApiError {
@@ -68,6 +74,17 @@ impl IntoResponse for ApiError {
                 (status, Json(json!({ "message": message }))).into_response()
             }
             ApiError::Empty(status) => status.into_response(),
+            ApiError::TooManyRequests { retry_after_secs } => {
+                let mut response = (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    Json(json!({ "message": "Too many requests. Please try again later." })),
+                )
+                    .into_response();
+                response
+                    .headers_mut()
+                    .insert("x-retry-after", http::HeaderValue::from(retry_after_secs));
+                response
+            }
         }
     }
 }
@@ -114,6 +131,9 @@ impl From<AuthError> for ApiError {
             ),
             AuthError::SessionNotFresh => {
                 ApiError::coded(S::FORBIDDEN, "SESSION_NOT_FRESH", "Session is not fresh")
+            }
+            AuthError::TooManyAttempts { retry_after_secs } => {
+                ApiError::TooManyRequests { retry_after_secs }
             }
             AuthError::Conflict => ApiError::coded(
                 S::CONFLICT,

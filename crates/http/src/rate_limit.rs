@@ -2,14 +2,12 @@
 //! paths too), and a refused one gets 429 with `X-Retry-After`.
 
 use crate::client_ip::client_ip;
+use crate::error::ApiError;
 use crate::state::AppState;
-use axum::Json;
 use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use beep_core::rate_limit::{ClientKey, Decision};
-use http::{HeaderValue, StatusCode};
-use serde_json::json;
 
 /// The base path every auth route lives under.
 pub const BASE_PATH: &str = "/api/auth";
@@ -28,15 +26,7 @@ pub async fn limit(State(state): State<AppState>, req: Request, next: Next) -> R
     match state.limiter.check(&client, &path, now_ms) {
         Decision::Allowed => next.run(Request::from_parts(parts, body)).await,
         Decision::Limited { retry_after_secs } => {
-            let mut response = (
-                StatusCode::TOO_MANY_REQUESTS,
-                Json(json!({ "message": "Too many requests. Please try again later." })),
-            )
-                .into_response();
-            response
-                .headers_mut()
-                .insert("x-retry-after", HeaderValue::from(retry_after_secs));
-            response
+            ApiError::TooManyRequests { retry_after_secs }.into_response()
         }
     }
 }

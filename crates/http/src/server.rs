@@ -2,7 +2,7 @@
 
 use crate::routes::{self, health_live, health_ready, not_found};
 use crate::state::AppState;
-use crate::{csrf, current_session, rate_limit};
+use crate::{cors, csrf, current_session, rate_limit};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::middleware::from_fn_with_state;
@@ -20,7 +20,9 @@ pub type ShutdownSignal = std::pin::Pin<Box<dyn Future<Output = ()> + Send>>;
 
 /// The whole HTTP surface: `/api/auth/*`, `/health/*`, and 404 for everything else.
 pub fn router(state: AppState) -> Router {
-    let auth = routes::auth_routes(&state).method_not_allowed_fallback(not_found);
+    let auth = routes::auth_routes(&state)
+        .method_not_allowed_fallback(not_found)
+        .layer(axum::middleware::map_response(cors::no_store));
     Router::new()
         .nest(rate_limit::BASE_PATH, auth)
         .route("/health/live", get(health_live))
@@ -33,6 +35,7 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(from_fn_with_state(state.clone(), csrf::check_origin))
         .layer(from_fn_with_state(state.clone(), rate_limit::limit))
+        .layer(from_fn_with_state(state.clone(), cors::cors))
         .layer(DefaultBodyLimit::max(state.settings.max_body_bytes))
         .layer(CatchPanicLayer::custom(panic_response))
         .with_state(state)

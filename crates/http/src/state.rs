@@ -1,5 +1,6 @@
 //! The state every handler receives.
 
+use crate::revocations::RecentRevocations;
 use crate::settings::HttpSettings;
 use beep_core::Auth;
 use beep_core::rate_limit::{RateLimitRules, RateLimiter};
@@ -33,12 +34,19 @@ pub struct AppState {
     pub limiter: Arc<RateLimiter>,
     /// Shutdown flag for `/health/ready`.
     pub readiness: Arc<Readiness>,
+    /// Revocations that void cookie caches issued before them.
+    pub revocations: Arc<RecentRevocations>,
 }
 
 impl AppState {
     /// State with better-auth's default rate-limit rules.
     pub fn new(auth: Auth, settings: HttpSettings) -> Self {
+        let cache_ms = settings
+            .cookies
+            .cache_max_age
+            .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
         Self {
+            revocations: Arc::new(RecentRevocations::new(cache_ms)),
             auth,
             settings: Arc::new(settings),
             limiter: Arc::new(RateLimiter::new(RateLimitRules::default(), 100_000)),

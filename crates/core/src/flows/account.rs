@@ -54,12 +54,14 @@ impl Auth {
         {
             return Err(AuthError::InvalidPassword);
         }
+        self.begin_password_attempt(user.email.as_str())?;
         let stored = account.password_hash.as_ref().map(|h| h.expose().clone());
         let outcome = self
             .hasher()
             .verify(PlainPassword::normalized(password.expose()), stored)
             .await?;
         if outcome.matches {
+            self.throttle().succeeded(user.email.as_str());
             Ok(account)
         } else {
             Err(AuthError::InvalidPassword)

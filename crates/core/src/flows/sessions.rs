@@ -48,10 +48,14 @@ impl Auth {
         }))
     }
 
-    /// Ends the session of this token, if there is one.
-    pub async fn sign_out(&self, token: &SessionToken) -> Result<(), AuthError> {
-        sessions::delete_by_digest(self.store().conn(), &token.digest()).await?;
-        Ok(())
+    /// Ends the session of this token, if there is one, and returns it.
+    pub async fn sign_out(&self, token: &SessionToken) -> Result<Option<Session>, AuthError> {
+        let conn = self.store().conn();
+        let Some((session, _)) = sessions::find_with_user(conn, &token.digest()).await? else {
+            return Ok(None);
+        };
+        sessions::delete(conn, &session.id).await?;
+        Ok(Some(session))
     }
 
     /// Whether a session is recent enough for actions that demand a fresh sign-in.

@@ -34,6 +34,7 @@ impl Auth {
             return Err(PasswordRejection::TooLong.into());
         }
         let password = PlainPassword::normalized(input.password.expose());
+        self.begin_password_attempt(email.as_str())?;
 
         let conn = self.store().conn();
         let user = users::find_by_email(conn, &email).await?;
@@ -50,6 +51,7 @@ impl Auth {
             tracing::info!("sign-in refused");
             return Err(AuthError::InvalidEmailOrPassword);
         };
+        self.throttle().succeeded(email.as_str());
 
         if outcome.needs_rehash {
             let hash = self.hasher().hash(password).await?;

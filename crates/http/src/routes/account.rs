@@ -84,6 +84,12 @@ pub async fn change_password(
         )
         .await?;
 
+    if renewed.is_some() {
+        state.revocations.user(
+            current.active.user.id.as_str(),
+            state.auth.now().timestamp_millis(),
+        );
+    }
     let token = renewed.as_ref().map(|s| s.session.id.to_string());
     let mut response =
         Json(json!({ "token": token, "user": UserJson::from(&current.active.user) }))
@@ -131,6 +137,10 @@ pub async fn delete_user(
         .auth
         .delete_user(&current.active, DeleteUser { password })
         .await?;
+    state.revocations.user(
+        current.active.user.id.as_str(),
+        state.auth.now().timestamp_millis(),
+    );
 
     let mut response = Json(json!({ "success": true, "message": "User deleted" })).into_response();
     clear_session(&state, response.headers_mut());

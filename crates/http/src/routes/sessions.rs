@@ -50,7 +50,14 @@ pub async fn get_session(
     let cached = cache_on
         .then(|| jar.read(&headers, SESSION_DATA))
         .flatten()
-        .and_then(|value| cookie_cache::decode(&jar, &value, token.expose(), now_ms));
+        .and_then(|value| cookie_cache::decode(&jar, &value, token.expose(), now_ms))
+        .filter(|cached| {
+            let session_id = cached.session["id"].as_str().unwrap_or_default();
+            let user_id = cached.session["userId"].as_str().unwrap_or_default();
+            !state
+                .revocations
+                .voids(session_id, user_id, cached.updated_at)
+        });
     if let Some(cached) = cached {
         return Ok(no_store(
             Json(json!({ "session": cached.session, "user": cached.user })).into_response(),
@@ -119,8 +126,12 @@ pub async fn sign_out(
     let callback = body.optional_string("callbackURL");
     body.finish()?;
     check_callback(&state, callback.as_deref())?;
-    if let Some(token) = presented_token(&state.jar(), &headers) {
-        state.auth.sign_out(&token).await?;
+    if let Some(token) = presented_token(&state.jar(), &headers)
+        && let Some(ended) = state.auth.sign_out(&token).await?
+    {
+        state
+            .revocations
+            .session(ended.id.as_str(), state.auth.now().timestamp_millis());
     }
     let mut response = Json(json!({ "success": true })).into_response();
     clear_session(&state, response.headers_mut());
@@ -145,10 +156,15 @@ pub async fn revoke_session(
 ) -> Result<Response, ApiError> {
     let handle = body.required_string("token");
     body.finish()?;
-    state
+    if state
         .auth
         .revoke_session(&current.active.user.id, &handle)
-        .await?;
+        .await?
+    {
+        state
+            .revocations
+            .session(&handle, state.auth.now().timestamp_millis());
+    }
     let mut response = Json(json!({ "status": true })).into_response();
     if handle == current.active.session.id.as_str() {
         clear_session(&state, response.headers_mut());
@@ -165,6 +181,10 @@ pub async fn revoke_sessions(
         .auth
         .revoke_sessions(&current.active.user.id, None)
         .await?;
+    state.revocations.user(
+        current.active.user.id.as_str(),
+        state.auth.now().timestamp_millis(),
+    );
     let mut response = Json(json!({ "status": true })).into_response();
     clear_session(&state, response.headers_mut());
     Ok(response)
@@ -179,5 +199,9 @@ pub async fn revoke_other_sessions(
         .auth
         .revoke_sessions(&current.active.user.id, Some(&current.active.session.id))
         .await?;
+    state.revocations.user(
+        current.active.user.id.as_str(),
+        state.auth.now().timestamp_millis(),
+    );
     Ok(Json(json!({ "status": true })).into_response())
 }

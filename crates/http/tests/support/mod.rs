@@ -29,6 +29,9 @@ pub struct Options {
     pub delete_user: bool,
     pub trusted_origins: Vec<String>,
     pub max_body_bytes: usize,
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// The public base URL, when it is not the server's own `http://127.0.0.1:port`.
+    pub base_url: Option<String>,
 }
 
 impl Default for Options {
@@ -39,6 +42,8 @@ impl Default for Options {
             delete_user: true,
             trusted_origins: vec!["https://app.example.com".into()],
             max_body_bytes: 64 * 1024,
+            trusted_proxies: Vec::new(),
+            base_url: None,
         }
     }
 }
@@ -84,8 +89,10 @@ impl TestServer {
         let auth = Auth::new(db.store.clone(), clock.clone(), config).unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
-        let mut settings = HttpSettings::new(&base, Secret::new(SECRET.to_owned()));
-        settings.trusted_origins = TrustedOrigins::new(&base, &options.trusted_origins);
+        let public = options.base_url.clone().unwrap_or_else(|| base.clone());
+        let mut settings = HttpSettings::new(&public, Secret::new(SECRET.to_owned()));
+        settings.trusted_origins = TrustedOrigins::new(&public, &options.trusted_origins);
+        settings.trusted_proxies = options.trusted_proxies.clone();
         settings.rate_limit_enabled = options.rate_limit;
         settings.max_body_bytes = options.max_body_bytes;
         if !options.cookie_cache {

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Runs every test of beep-iam: formatting and lints, unit tests, store tests on SQLite and
+# PostgreSQL, flow tests, HTTP tests over real sockets, process tests of the binary, and the
+# better-auth JS client compatibility suite against the server on SQLite and on PostgreSQL.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+scripts/ensure-services.sh
+
+echo "== cargo fmt --check"
+cargo fmt --all -- --check
+echo "== cargo clippy"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+echo "== cargo test"
+cargo test --workspace --locked
+
+echo "== compat suite (better-auth JS client) on SQLite"
+bash compat/run.sh
+
+echo "== compat suite (better-auth JS client) on PostgreSQL"
+db="beep_compat_$(date +%s)_$$"
+psql -q -h 127.0.0.1 -U postgres -d postgres -c "CREATE DATABASE $db" >/dev/null
+trap 'psql -q -h 127.0.0.1 -U postgres -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true' EXIT
+DATABASE_URL="postgres://postgres@127.0.0.1:5432/$db" bash compat/run.sh
