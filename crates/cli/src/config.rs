@@ -66,8 +66,9 @@ pub struct Config {
     pub max_body_bytes: usize,
 }
 
-/// The optional TOML file; every key is optional and named like the field above.
-#[derive(Debug, Default, Deserialize)]
+/// The optional TOML file; every key is optional and named like the field above. No `Debug`:
+/// it holds the secret in clear.
+#[derive(Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct FileConfig {
     mode: Option<Mode>,
@@ -145,8 +146,14 @@ impl Config {
         if let Some(path) = file {
             let text = std::fs::read_to_string(path)
                 .with_context(|| format!("reading {}", path.display()))?;
-            let parsed: FileConfig =
-                toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
+            // toml's error quotes the offending line, which may be the secret's: keep only
+            // its message and position.
+            let parsed: FileConfig = toml::from_str(&text).map_err(|e| {
+                let line = e
+                    .span()
+                    .map_or(0, |span| text[..span.start].lines().count().max(1));
+                anyhow::anyhow!("parsing {} (line {line}): {}", path.display(), e.message())
+            })?;
             config.apply_file(parsed);
         }
         config.apply_env(env)?;

@@ -4,6 +4,7 @@
 
 use beep_store::Backend;
 use beep_store::testing::{TestDb, count_rows};
+use futures::StreamExt;
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
@@ -411,23 +412,36 @@ async fn a_kill_during_a_sign_up_storm_leaves_whole_users(backend: Backend) {
     server.wait_ready().await;
     let url = server.url("/api/auth/sign-up/email");
 
-    let storm = futures::future::join_all((0..150).map(|i| {
-        let url = url.clone();
-        async move {
-            let email = format!("storm{i}@example.com");
-            let body = json!({ "name": "Storm", "email": email, "password": PASSWORD });
-            let status = reqwest::Client::new()
-                .post(&url)
-                .json(&body)
-                .send()
-                .await
-                .map(|r| r.status().as_u16())
-                .unwrap_or(0);
-            (email, status)
-        }
-    }));
+    let succeeded = std::sync::atomic::AtomicUsize::new(0);
+    let storm = futures::stream::iter(0..400)
+        .map(|i| {
+            let (url, succeeded) = (url.clone(), &succeeded);
+            async move {
+                let email = format!("storm{i}@example.com");
+                let body = json!({ "name": "Storm", "email": email, "password": PASSWORD });
+                let status = reqwest::Client::new()
+                    .post(&url)
+                    .json(&body)
+                    .send()
+                    .await
+                    .map(|r| r.status().as_u16())
+                    .unwrap_or(0);
+                if status == 200 {
+                    succeeded.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                }
+                (email, status)
+            }
+        })
+        .buffer_unordered(32)
+        .collect::<Vec<_>>();
     let kill = async {
-        tokio::time::sleep(Duration::from_millis(150)).await;
+        // Kill once the storm is well under way, whatever the machine's speed.
+        for _ in 0..400 {
+            if succeeded.load(std::sync::atomic::Ordering::SeqCst) >= 20 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
         server.signal("KILL");
     };
     let (results, ()) = tokio::join!(storm, kill);

@@ -49,9 +49,15 @@ impl LoginThrottle {
     pub fn begin(&self, account: &str, now_ms: i64) -> Result<(), u64> {
         let mut accounts = self.accounts.lock().unwrap_or_else(|p| p.into_inner());
         if accounts.len() >= self.max_entries && !accounts.contains_key(account) {
-            accounts.retain(|_, a| now_ms - a.last_ms < MAX_DELAY_MS);
+            // Forget the accounts that are not throttled; a throttled one is kept until its
+            // delay has passed, so a flood of other names cannot reset a victim's count.
+            accounts
+                .retain(|_, a| a.failures >= FREE_ATTEMPTS && now_ms - a.last_ms < MAX_DELAY_MS);
             if accounts.len() >= self.max_entries {
-                accounts.clear();
+                // Full of throttled accounts: let this one through untracked (the per-address
+                // limiter still applies) rather than refuse every other user.
+                tracing::warn!("login throttle table full");
+                return Ok(());
             }
         }
         let entry = accounts.entry(account.to_owned()).or_insert(Attempts {
@@ -112,6 +118,18 @@ mod tests {
         }
         throttle.succeeded("a@example.com");
         assert_eq!(throttle.begin("a@example.com", 11), Ok(()));
+    }
+
+    #[test]
+    fn a_flood_of_accounts_does_not_reset_a_throttled_one() {
+        let throttle = LoginThrottle::new(100);
+        for i in 0..11 {
+            let _ = throttle.begin("victim@example.com", i);
+        }
+        for i in 0..1000 {
+            let _ = throttle.begin(&format!("noise{i}@example.com"), 20);
+        }
+        assert!(throttle.begin("victim@example.com", 30).is_err());
     }
 
     #[test]

@@ -84,6 +84,7 @@ struct Bucket {
     count: u32,
     last_ms: u64,
     window_ms: u64,
+    max: u32,
 }
 
 /// An in-memory limiter for one node.
@@ -115,24 +116,23 @@ impl RateLimiter {
         if buckets.len() >= self.max_buckets && !buckets.contains_key(&key) {
             buckets.retain(|_, b| now_ms.saturating_sub(b.last_ms) < b.window_ms);
             if buckets.len() >= self.max_buckets {
-                // Still full of live buckets: forget the oldest half rather than grow.
+                // Still full of live buckets: forget the oldest half of those not refusing
+                // anyone, rather than grow; a client being limited stays limited.
                 let mut ages: Vec<u64> = buckets.values().map(|b| b.last_ms).collect();
                 ages.sort_unstable();
                 let cutoff = ages[ages.len() / 2];
-                buckets.retain(|_, b| b.last_ms > cutoff);
+                buckets.retain(|_, b| b.last_ms > cutoff || b.count >= b.max);
             }
         }
-        let bucket = buckets.entry(key).or_insert(Bucket {
-            count: 0,
-            last_ms: 0,
+        let fresh = Bucket {
+            count: 1,
+            last_ms: now_ms,
             window_ms: rule.window_ms,
-        });
+            max: rule.max,
+        };
+        let bucket = buckets.entry(key).or_insert(Bucket { count: 0, ..fresh });
         if bucket.count == 0 || now_ms.saturating_sub(bucket.last_ms) >= rule.window_ms {
-            *bucket = Bucket {
-                count: 1,
-                last_ms: now_ms,
-                window_ms: rule.window_ms,
-            };
+            *bucket = fresh;
             return Decision::Allowed;
         }
         if bucket.count >= rule.max {

@@ -9,11 +9,9 @@ use http::{StatusCode, header};
 use serde_json::{Map, Value};
 
 /// The fields of a JSON-only body.
-#[derive(Debug)]
 pub struct JsonFields(pub Fields);
 
 /// The fields of a body that may also be form-encoded (sign-up and sign-in).
-#[derive(Debug)]
 pub struct JsonOrFormFields(pub Fields);
 
 impl FromRequest<AppState> for JsonFields {
@@ -130,12 +128,21 @@ fn type_name(value: &Value) -> &'static str {
     }
 }
 
-/// A body's fields, read one by one; type problems collect as zod-style issues.
-#[derive(Debug)]
+/// A body's fields, read one by one; type problems collect as zod-style issues. `Debug`
+/// shows only the field names, because values include passwords.
 pub struct Fields {
     map: Map<String, Value>,
     issues: Vec<String>,
     from_form: bool,
+}
+
+impl std::fmt::Debug for Fields {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Fields")
+            .field("keys", &self.map.keys().collect::<Vec<_>>())
+            .field("issues", &self.issues)
+            .finish()
+    }
 }
 
 impl Fields {

@@ -114,6 +114,13 @@ pub fn decode(jar: &CookieJar, value: &str, token: &str, now_ms: i64) -> Option<
         return None;
     }
     let cached: CachedSession = serde_json::from_str(envelope.session.get()).ok()?;
+    let session_expires_ms = cached.session["expiresAt"]
+        .as_str()
+        .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+        .map(|t| t.timestamp_millis())?;
+    if session_expires_ms <= now_ms {
+        return None;
+    }
     let bound = binding(jar, token);
     (cached.version == "1" && bool::from(bound.as_bytes().ct_eq(cached.token_binding.as_bytes())))
         .then_some(cached)

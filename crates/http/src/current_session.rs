@@ -141,8 +141,15 @@ pub async fn reissue_refreshed_session(
     req.extensions_mut().insert(slot.clone());
     let mut response = next.run(req).await;
     let refreshed = slot.0.lock().ok().and_then(|mut s| s.take());
+    // A handler that set or ended the session cookie itself has the last word.
+    let cookie_name = format!("{}=", state.jar().name(SESSION_TOKEN));
+    let handled = response
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .any(|v| v.to_str().is_ok_and(|v| v.starts_with(&cookie_name)));
     if let Some((token, session, user)) = refreshed
-        && !response.headers().contains_key("set-auth-token")
+        && !handled
     {
         issue_session(&state, response.headers_mut(), &token, &session, &user);
     }

@@ -21,6 +21,7 @@ mod wire;
 
 pub use cookies::CookieJar;
 pub use origin::{OriginPattern, TrustedOrigins};
+pub use routes::PATHS as AUTH_PATHS;
 pub use server::{ShutdownSignal, router, serve};
 pub use settings::{CookieSettings, HttpSettings};
 pub use state::{AppState, Readiness};

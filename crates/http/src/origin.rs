@@ -25,13 +25,13 @@ pub enum OriginPattern {
 impl OriginPattern {
     /// Parses one pattern; `None` for text that is not a usable pattern.
     pub fn parse(text: &str) -> Option<Self> {
-        let text = text.trim().trim_end_matches('/');
-        if text.is_empty() {
-            return None;
-        }
+        let text = text.trim();
         let (scheme, rest) = match text.split_once("://") {
-            Some((scheme, rest)) => (Some(scheme.to_ascii_lowercase()), rest),
-            None => (None, text),
+            Some((scheme, rest)) => (
+                Some(scheme.to_ascii_lowercase()),
+                rest.trim_end_matches('/'),
+            ),
+            None => (None, text.trim_end_matches('/')),
         };
         if let Some(suffix) = rest.strip_prefix("*.") {
             return Some(Self::Wildcard {
@@ -40,9 +40,13 @@ impl OriginPattern {
             });
         }
         match scheme.as_deref() {
-            Some("http") | Some("https") => normalize_origin(text).map(Self::Exact),
-            Some(_) => Some(Self::CustomScheme(text.to_ascii_lowercase())),
-            None => None,
+            Some("http") | Some("https") => {
+                normalize_origin(text.trim_end_matches('/')).map(Self::Exact)
+            }
+            Some(custom) if !custom.is_empty() => {
+                Some(Self::CustomScheme(text.to_ascii_lowercase()))
+            }
+            _ => None,
         }
     }
 

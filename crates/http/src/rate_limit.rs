@@ -20,6 +20,11 @@ pub async fn limit(State(state): State<AppState>, req: Request, next: Next) -> R
     let Some(path) = req.uri().path().strip_prefix(BASE_PATH).map(str::to_owned) else {
         return next.run(req).await;
     };
+    let path = if crate::routes::PATHS.contains(&path.as_str()) {
+        path
+    } else {
+        "/*".to_owned()
+    };
     let (parts, body) = req.into_parts();
     let client = client_ip(&state, &parts).map_or_else(ClientKey::unknown, ClientKey::from_ip);
     let now_ms = u64::try_from(state.auth.now().timestamp_millis()).unwrap_or_default();

@@ -219,6 +219,9 @@ async fn delete_user_needs_the_password_and_removes_everything(backend: Backend)
     server.sign_up("staying@example.com").await;
 
     let without = server.post("/delete-user", json!({}), Some(&session)).await;
+    let with_token = server
+        .post("/delete-user", json!({ "token": "forged" }), Some(&session))
+        .await;
     let wrong = server
         .post(
             "/delete-user",
@@ -235,6 +238,7 @@ async fn delete_user_needs_the_password_and_removes_everything(backend: Backend)
         .await;
 
     assert_eq!(without.error(), (400, "INVALID_PASSWORD".into()));
+    assert_eq!(with_token.error(), (404, "INVALID_TOKEN".into()));
     assert_eq!(wrong.error(), (400, "INVALID_PASSWORD".into()));
     assert_eq!(
         right.json,

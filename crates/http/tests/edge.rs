@@ -268,7 +268,51 @@ async fn the_error_page_escapes_what_it_shows(backend: Backend) {
     assert!(reply.text.contains("&lt;script&gt;"));
 }
 
+async fn junk_paths_share_one_rate_limit_bucket(backend: Backend) {
+    let server = TestServer::with(
+        backend,
+        Options {
+            rate_limit: true,
+            ..Default::default()
+        },
+    )
+    .await;
+
+    let mut statuses = Vec::new();
+    for i in 0..101 {
+        statuses.push(
+            server
+                .send(server.http.get(server.url(&format!("/junk-{i}"))))
+                .await
+                .status,
+        );
+    }
+
+    assert!(statuses[..100].iter().all(|s| *s == 404));
+    assert_eq!(statuses[100], 429);
+    assert_eq!(
+        server.get("/ok", None).await.status,
+        200,
+        "real routes keep their own bucket"
+    );
+}
+
+async fn every_rate_limited_path_is_a_route(backend: Backend) {
+    let server = TestServer::start(backend).await;
+
+    for path in beep_http::AUTH_PATHS {
+        let get = server.send(server.http.get(server.url(path))).await.status;
+        let post = server
+            .send(server.http.post(server.url(path)).json(&json!({})))
+            .await
+            .status;
+        assert!(get != 404 || post != 404, "{path} is not routed");
+    }
+}
+
 on_both!(
+    junk_paths => junk_paths_share_one_rate_limit_bucket,
+    known_paths => every_rate_limited_path_is_a_route,
     not_found => unknown_paths_and_methods_get_an_empty_404,
     health => ok_and_health_answer,
     csrf_cookie_posts => cookie_bearing_posts_need_a_trusted_origin,

@@ -227,6 +227,30 @@ async fn one_ipv6_prefix_shares_a_rate_limit_bucket(backend: Backend) {
     assert_eq!(mapped, [401, 401]);
 }
 
+/// B2: only the hop our proxy appended counts; earlier `X-Forwarded-For` lines and entries
+/// are the client's own words.
+async fn a_forged_forwarded_for_line_does_not_change_the_bucket(backend: Backend) {
+    let options = Options {
+        rate_limit: true,
+        trusted_proxies: vec!["127.0.0.1".parse().unwrap()],
+        ..Default::default()
+    };
+    let server = TestServer::with(backend, options).await;
+
+    let mut statuses = Vec::new();
+    for i in 0..4 {
+        let request = server
+            .http
+            .post(server.url("/sign-in/email"))
+            .header("x-forwarded-for", format!("198.51.100.{i}"))
+            .header("x-forwarded-for", format!("10.9.8.{i}, 203.0.113.7"))
+            .json(&json!({ "email": "nobody@example.com", "password": PASSWORD }));
+        statuses.push(server.send(request).await.status);
+    }
+
+    assert_eq!(statuses, vec![401, 401, 401, 429]);
+}
+
 /// C2: with an https base URL the cookie is `__Secure-` and `Secure`.
 async fn an_https_server_sets_secure_prefixed_cookies(backend: Backend) {
     let options = Options {
@@ -381,6 +405,7 @@ on_both!(
     account_throttle => an_account_is_throttled_after_ten_failures,
     throttle_all_paths => change_password_guesses_count_toward_the_throttle,
     ipv6_prefix => one_ipv6_prefix_shares_a_rate_limit_bucket,
+    forged_forwarded_for => a_forged_forwarded_for_line_does_not_change_the_bucket,
     secure_cookies => an_https_server_sets_secure_prefixed_cookies,
     cache_after_sign_out => a_replayed_cache_cookie_after_sign_out_gives_null,
     cache_after_revoke => revoked_devices_lose_their_cache_at_once,

@@ -378,7 +378,61 @@ async fn post_get_session_is_405(backend: Backend) {
     );
 }
 
+async fn ending_all_sessions_after_a_refresh_sets_no_new_cookie(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let session = server.sign_up("ended@example.com").await;
+    server.clock.advance(Duration::hours(25));
+
+    let reply = server
+        .post(
+            "/revoke-sessions",
+            json!({}),
+            Some(&session.without_cache()),
+        )
+        .await;
+
+    let cookies = reply.set_cookies();
+    let token_cookies: Vec<_> = cookies
+        .iter()
+        .filter(|c| c.starts_with("better-auth.session_token="))
+        .collect();
+    assert_eq!(token_cookies.len(), 1, "{cookies:?}");
+    assert!(token_cookies[0].contains("Max-Age=0"));
+    assert!(reply.header("set-auth-token").is_none());
+    assert!(
+        !cookies
+            .iter()
+            .any(|c| c.starts_with("better-auth.session_data=") && !c.contains("Max-Age=0"))
+    );
+}
+
+async fn a_cache_entry_never_outlives_its_session(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let reply = server
+        .post("/sign-up/email", json!({ "name": "B", "email": "brief@example.com", "password": support::PASSWORD, "rememberMe": false }), None)
+        .await;
+    let session = support::Session::from_reply(&reply);
+    server
+        .clock
+        .advance(Duration::hours(24) - Duration::minutes(1));
+    let late = server
+        .get("/get-session", Some(&session.without_cache()))
+        .await;
+    let cached = support::Session {
+        data_cookie: late.cookie_value("better-auth.session_data"),
+        ..session
+    };
+    assert!(cached.data_cookie.is_some());
+
+    server.clock.advance(Duration::minutes(2));
+    let reply = server.get("/get-session", Some(&cached)).await;
+
+    assert_eq!(reply.json, Value::Null);
+}
+
 on_both!(
+    ended_no_reissue => ending_all_sessions_after_a_refresh_sets_no_new_cookie,
+    cache_outlived => a_cache_entry_never_outlives_its_session,
     get_session => get_session_returns_the_session_and_user,
     forged_cookies => no_or_forged_cookies_give_null,
     bearer => a_bearer_token_works_like_the_cookie,

@@ -5,7 +5,8 @@ use sea_orm::{DbErr, SqlErr};
 /// A repository call failed.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    /// A unique constraint refused the write (duplicate email, slug, …).
+    /// A unique or foreign-key constraint refused the write (duplicate email or slug, a row
+    /// whose parent was deleted concurrently, …).
     #[error("unique constraint violated")]
     Conflict,
     /// An update lost an optimistic-concurrency race, or its row is gone.
@@ -27,7 +28,10 @@ pub enum StoreError {
 
 impl From<DbErr> for StoreError {
     fn from(err: DbErr) -> Self {
-        if let Some(SqlErr::UniqueConstraintViolation(_)) = err.sql_err() {
+        if let Some(
+            SqlErr::UniqueConstraintViolation(_) | SqlErr::ForeignKeyConstraintViolation(_),
+        ) = err.sql_err()
+        {
             return StoreError::Conflict;
         }
         match err {

@@ -53,24 +53,36 @@ impl Auth {
         };
         self.throttle().succeeded(email.as_str());
 
-        if outcome.needs_rehash {
-            let hash = self.hasher().hash(password).await?;
-            let upgraded = accounts::set_password_hash(
-                conn,
+        let rehash = if outcome.needs_rehash {
+            Some(self.hasher().hash(password).await?)
+        } else {
+            None
+        };
+
+        // The password was checked outside the transaction (hashing is slow); inside it, the
+        // account must still be the one that was checked, or a concurrent password change or
+        // deletion wins and this sign-in fails.
+        let tx = self.store().write().await?;
+        let unchanged = match &rehash {
+            Some(hash) => accounts::set_password_hash(
+                &tx,
                 &account.id,
                 account.audit.version,
-                &hash,
+                hash,
                 &user.id,
                 self.now(),
             )
-            .await;
-            if let Err(err) = upgraded {
-                // A concurrent password change won; theirs is the newer hash.
-                tracing::warn!(user_id = %user.id, error = %err, "password re-hash skipped");
-            }
+            .await
+            .map(|()| true)
+            .or_else(|err| match err {
+                StoreError::Stale => Ok(false),
+                other => Err(other),
+            })?,
+            None => accounts::lock_if_unchanged(&tx, &account.id, account.audit.version).await?,
+        };
+        if !unchanged {
+            return Err(AuthError::InvalidEmailOrPassword);
         }
-
-        let tx = self.store().write().await?;
         let (session, token) = self
             .create_session(&tx, &user, input.remember_me, &client)
             .await?;

@@ -128,10 +128,19 @@ pub async fn delete_user(
     JsonFields(mut body): JsonFields,
 ) -> Result<Response, ApiError> {
     let password = body.optional_string("password").map(Secret::new);
-    let _token = body.optional_string("token");
+    let token = body.optional_string("token");
     let callback = body.optional_string("callbackURL");
     body.finish()?;
     super::check_callback(&state, callback.as_deref())?;
+    if token.is_some() {
+        // Deletion by emailed token is not offered (no delete-account mail is sent), so no
+        // token can be valid.
+        return Err(ApiError::coded(
+            StatusCode::NOT_FOUND,
+            "INVALID_TOKEN",
+            "Invalid token",
+        ));
+    }
 
     state
         .auth

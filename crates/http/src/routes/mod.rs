@@ -17,6 +17,25 @@ use http::{StatusCode, header};
 
 pub use meta::{health_live, health_ready, not_found};
 
+/// Every route path below the base path; the rate limiter counts any other path in one
+/// shared bucket per client, so junk paths cannot flood its table.
+pub const PATHS: &[&str] = &[
+    "/ok",
+    "/error",
+    "/sign-up/email",
+    "/sign-in/email",
+    "/sign-out",
+    "/get-session",
+    "/list-sessions",
+    "/revoke-session",
+    "/revoke-sessions",
+    "/revoke-other-sessions",
+    "/update-user",
+    "/change-password",
+    "/verify-password",
+    "/delete-user",
+];
+
 /// The better-auth routes, relative to the base path.
 pub fn auth_routes(state: &AppState) -> Router<AppState> {
     let mut router = Router::new()

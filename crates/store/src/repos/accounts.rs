@@ -74,3 +74,24 @@ pub async fn set_password_hash(
         Err(StoreError::Stale)
     }
 }
+
+/// Holds the account row until the transaction ends if it is still at `expected_version`
+/// (a no-op update takes the row lock). `false` when the password changed or the account is
+/// gone since it was read, so a sign-in checked against an old password cannot open a session
+/// after a password change or a deletion.
+pub async fn lock_if_unchanged(
+    conn: &impl ConnectionTrait,
+    id: &AccountId,
+    expected_version: i32,
+) -> Result<bool, StoreError> {
+    let result = account::Entity::update_many()
+        .col_expr(
+            account::Column::Version,
+            Expr::col(account::Column::Version),
+        )
+        .filter(account::Column::Id.eq(id.as_str()))
+        .filter(account::Column::Version.eq(expected_version))
+        .exec(conn)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
