@@ -577,6 +577,22 @@ mod tests {
     }
 
     #[test]
+    fn a_toml_error_never_quotes_the_secret() {
+        let dir = std::env::temp_dir().join(format!("beep-config-err-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("broken.toml");
+        std::fs::write(
+            &path,
+            "port = 1\nsecret = \"topsecret-value-123456789012345\" oops\n",
+        )
+        .unwrap();
+        let error = format!("{:#}", Config::load(Some(&path), &env(&[])).err().unwrap());
+        assert!(error.contains("line 2"), "{error}");
+        assert!(!error.contains("topsecret-value"), "{error}");
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
     fn a_development_secret_is_generated_once_and_kept() {
         let dir =
             std::env::temp_dir().join(format!("beep-secret-{}", uuid::Uuid::now_v7().simple()));

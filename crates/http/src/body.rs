@@ -236,3 +236,21 @@ impl Fields {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_shows_field_names_not_values() {
+        let mut map = Map::new();
+        map.insert(
+            "password".into(),
+            Value::String("hunter2-secret-value".into()),
+        );
+        let fields = Fields::new(map, false);
+        let shown = format!("{fields:?}");
+        assert!(shown.contains("password"));
+        assert!(!shown.contains("hunter2-secret-value"));
+    }
+}

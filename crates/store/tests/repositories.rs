@@ -410,7 +410,44 @@ async fn a_schema_newer_than_the_binary_is_refused(db: TestDb) {
     ));
 }
 
+async fn an_account_changed_since_it_was_read_cannot_be_locked(db: TestDb) {
+    let conn = db.store.conn();
+    let user = new_user("lock@example.com");
+    users::insert(conn, &user).await.unwrap();
+    let account = Account {
+        id: AccountId::generate(),
+        account_id: user.id.to_string(),
+        provider_id: CREDENTIAL_PROVIDER.into(),
+        user_id: user.id.clone(),
+        password_hash: Some(Secret::new("$argon2id$old".into())),
+        scope: None,
+        audit: Audit::created(now(), None),
+    };
+    accounts::insert(conn, &account).await.unwrap();
+    assert!(
+        accounts::lock_if_unchanged(conn, &account.id, 1)
+            .await
+            .unwrap()
+    );
+
+    accounts::set_password_hash(conn, &account.id, 1, "$argon2id$new", &user.id, now())
+        .await
+        .unwrap();
+
+    assert!(
+        !accounts::lock_if_unchanged(conn, &account.id, 1)
+            .await
+            .unwrap()
+    );
+    assert!(
+        accounts::lock_if_unchanged(conn, &account.id, 2)
+            .await
+            .unwrap()
+    );
+}
+
 on_both_databases!(
+    account_lock => an_account_changed_since_it_was_read_cannot_be_locked,
     user_by_email => a_user_is_found_by_email,
     duplicate_email => a_second_user_with_the_same_email_is_a_conflict,
     stale_profile_update => a_profile_update_from_a_stale_version_fails,
