@@ -487,6 +487,31 @@ mod tests {
     }
 
     #[test]
+    fn rate_limiting_and_delete_user_are_on_by_default_in_every_mode() {
+        for mode in ["development", "production"] {
+            let config = Config::load(
+                None,
+                &env(&[(
+                    "BEEP_IAM_ENV",
+                    if mode == "development" {
+                        "development"
+                    } else {
+                        "production"
+                    },
+                )]),
+            )
+            .unwrap();
+            assert!(config.rate_limit_enabled, "{mode}");
+            assert!(config.delete_user_enabled, "{mode}");
+            assert_eq!(config.cookie_cache_max_age, 300);
+            assert_eq!(
+                (config.session_expires_in, config.session_update_age),
+                (30 * 86_400, 86_400)
+            );
+        }
+    }
+
+    #[test]
     fn production_refuses_a_missing_or_short_secret() {
         let missing = Config::load(
             None,

@@ -375,25 +375,27 @@ async fn sigterm_lets_in_flight_requests_finish() {
     server.wait_ready().await;
     let url = server.url("/api/auth/sign-in/email");
 
+    let answered = std::sync::atomic::AtomicUsize::new(0);
     let storm = futures::future::join_all((0..20).map(|i| {
-        let url = url.clone();
+        let (url, answered) = (url.clone(), &answered);
         async move {
-            post(
-                &url,
-                json!({ "email": format!("nobody{i}@example.com"), "password": PASSWORD }),
-                None,
-            )
-            .await
-            .0
+            let body = json!({ "email": format!("nobody{i}@example.com"), "password": PASSWORD });
+            let status = post(&url, body, None).await.0;
+            answered.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            status
         }
     }));
     let signal = async {
-        tokio::time::sleep(Duration::from_millis(60)).await;
+        // Once the first answer is back, the other requests are queued for hashing.
+        while answered.load(std::sync::atomic::Ordering::SeqCst) == 0 {
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
         server.signal("TERM");
     };
     let (statuses, ()) = tokio::join!(storm, signal);
 
     assert!(statuses.iter().all(|s| *s == 401), "{statuses:?}");
+    assert!(answered.load(std::sync::atomic::Ordering::SeqCst) == 20);
     assert!(server.wait_exit().success(), "{}", server.log_text());
     assert!(server.log_text().contains("draining"));
     let _ = std::fs::remove_dir_all(dir);

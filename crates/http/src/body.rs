@@ -53,12 +53,10 @@ async fn read(req: Request, state: &AppState, allow_form: bool) -> Result<Fields
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
-    if declared_length.is_some_and(|n| n > limit) {
+    if declared_length.is_some_and(|n| n > limit + DRAIN_LIMIT) {
         return Err(too_large());
     }
-    let bytes = axum::body::to_bytes(req.into_body(), limit)
-        .await
-        .map_err(|_| too_large())?;
+    let bytes = read_limited(req.into_body(), limit).await?;
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Ok(Fields::new(Map::new(), false));
     }
@@ -105,6 +103,41 @@ async fn read(req: Request, state: &AppState, allow_form: bool) -> Result<Fields
                 .collect();
             Ok(Fields::new(map, true))
         }
+    }
+}
+
+/// How much of an over-long body is read and thrown away before answering 413, so the
+/// client (which is still sending) reads the answer instead of a connection reset.
+const DRAIN_LIMIT: usize = 4 << 20;
+
+/// The body if it is at most `limit` bytes; past that it is drained (up to
+/// [`DRAIN_LIMIT`] more bytes, never kept) and refused.
+async fn read_limited(mut body: axum::body::Body, limit: usize) -> Result<bytes::Bytes, ApiError> {
+    use http_body_util::BodyExt;
+    let mut kept = bytes::BytesMut::new();
+    let mut seen = 0usize;
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|_| {
+            ApiError::coded(
+                StatusCode::BAD_REQUEST,
+                "BAD_REQUEST",
+                "Unreadable request body",
+            )
+        })?;
+        if let Ok(data) = frame.into_data() {
+            seen = seen.saturating_add(data.len());
+            if seen > limit + DRAIN_LIMIT {
+                return Err(too_large());
+            }
+            if seen <= limit {
+                kept.extend_from_slice(&data);
+            }
+        }
+    }
+    if seen > limit {
+        Err(too_large())
+    } else {
+        Ok(kept.freeze())
     }
 }
 

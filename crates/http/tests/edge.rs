@@ -44,6 +44,26 @@ async fn ok_and_health_answer(backend: Backend) {
     assert_eq!(ready.status, 200);
 }
 
+async fn readiness_fails_when_the_schema_is_not_current(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    beep_store::ConnectionTrait::execute_unprepared(
+        server.db.store.conn(),
+        "INSERT INTO schema_migrations (version, applied_at) VALUES (999, CURRENT_TIMESTAMP)",
+    )
+    .await
+    .unwrap();
+
+    let ready = server
+        .send(server.http.get(format!("{}/health/ready", server.base)))
+        .await;
+    let live = server
+        .send(server.http.get(format!("{}/health/live", server.base)))
+        .await;
+
+    assert_eq!(ready.status, 503);
+    assert_eq!(live.status, 200);
+}
+
 async fn cookie_bearing_posts_need_a_trusted_origin(backend: Backend) {
     let server = TestServer::start(backend).await;
     let session = server.sign_up("csrf@example.com").await;
@@ -315,6 +335,7 @@ on_both!(
     known_paths => every_rate_limited_path_is_a_route,
     not_found => unknown_paths_and_methods_get_an_empty_404,
     health => ok_and_health_answer,
+    readiness_schema => readiness_fails_when_the_schema_is_not_current,
     csrf_cookie_posts => cookie_bearing_posts_need_a_trusted_origin,
     csrf_sign_out => sign_out_from_an_evil_origin_is_refused,
     login_csrf => login_csrf_is_refused,

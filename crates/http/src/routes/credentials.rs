@@ -10,6 +10,7 @@ use crate::wire::UserJson;
 use axum::Json;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
+use beep_core::SignedIn;
 use beep_core::flows::{SignIn, SignUp};
 use beep_domain::{Email, Secret};
 use http::{HeaderValue, header};
@@ -53,18 +54,7 @@ pub async fn sign_up(
         "user": UserJson::from(&signed.user),
     }))
     .into_response();
-    issue_session(
-        &state,
-        response.headers_mut(),
-        &signed.token,
-        &signed.session,
-        &signed.user,
-    );
-    if remember_me {
-        response
-            .headers_mut()
-            .append(header::SET_COOKIE, state.jar().expire(DONT_REMEMBER));
-    }
+    set_login_cookies(&state, &mut response, &signed);
     Ok(response)
 }
 
@@ -107,20 +97,26 @@ pub async fn sign_in(
         }),
     };
     let mut response = Json(body).into_response();
+    set_login_cookies(&state, &mut response, &signed);
+    if let Some(location) = callback.and_then(|url| HeaderValue::from_str(&url).ok()) {
+        response.headers_mut().insert(header::LOCATION, location);
+    }
+    Ok(response)
+}
+
+/// The cookies of a fresh login: the session's, and a cleared `dont_remember` when the user
+/// asked to be remembered (a normal login ends an earlier "don't remember me").
+fn set_login_cookies(state: &AppState, response: &mut Response, signed: &SignedIn) {
     issue_session(
-        &state,
+        state,
         response.headers_mut(),
         &signed.token,
         &signed.session,
         &signed.user,
     );
-    if remember_me {
+    if signed.session.remember_me {
         response
             .headers_mut()
             .append(header::SET_COOKIE, state.jar().expire(DONT_REMEMBER));
     }
-    if let Some(location) = callback.and_then(|url| HeaderValue::from_str(&url).ok()) {
-        response.headers_mut().insert(header::LOCATION, location);
-    }
-    Ok(response)
 }
