@@ -3,7 +3,7 @@
 use crate::clock::Clock;
 use crate::config::AuthConfig;
 use crate::error::AuthError;
-use crate::login_throttle::LoginThrottle;
+use crate::login_throttle::{Attempt, LoginThrottle};
 use crate::password_hasher::PasswordHasher;
 use beep_store::Store;
 use chrono::{DateTime, Utc};
@@ -62,14 +62,10 @@ impl Auth {
         &self.inner.hasher
     }
 
-    /// The per-account password-guess throttle.
-    pub(crate) fn throttle(&self) -> &LoginThrottle {
-        &self.inner.throttle
-    }
-
     /// Starts a password check for `account`, or refuses it while the account is throttled.
-    pub(crate) fn begin_password_attempt(&self, account: &str) -> Result<(), AuthError> {
-        self.throttle()
+    pub(crate) fn begin_password_attempt(&self, account: &str) -> Result<Attempt<'_>, AuthError> {
+        self.inner
+            .throttle
             .begin(account, self.now().timestamp_millis())
             .map_err(|retry_after_secs| AuthError::TooManyAttempts { retry_after_secs })
     }

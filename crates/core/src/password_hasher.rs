@@ -1,5 +1,7 @@
-//! Password hashing on a bounded pool of blocking workers, so peak memory is
-//! `workers × m_cost` however many sign-ins arrive, and cheap requests never starve.
+//! Password hashing on a fixed pool of dedicated worker threads, so peak memory is
+//! `workers × m_cost` however many sign-ins arrive, and cheap requests never starve. (Tokio's
+//! blocking pool would spread hashes over hundreds of threads, each keeping its own freed
+//! 19 MiB in its malloc arena.)
 //!
 //! New hashes are argon2id (PHC strings). better-auth's scrypt hashes (`saltHex:keyHex`,
 //! N=16384, r=16, p=1, 64 bytes) verify too and are reported as needing a re-hash.
@@ -8,9 +10,12 @@ use crate::config::HashingConfig;
 use argon2::password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use beep_domain::PlainPassword;
-use std::sync::Arc;
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::{Arc, Mutex};
 use subtle::ConstantTimeEq;
-use tokio::sync::Semaphore;
+use tokio::sync::oneshot;
+
+type Job = Box<dyn FnOnce() + Send>;
 
 /// Hashing failed for a reason other than a wrong password.
 #[derive(Debug, thiserror::Error)]
@@ -35,7 +40,8 @@ pub struct VerifyOutcome {
 /// The shared hasher. Cheap to clone.
 #[derive(Clone)]
 pub struct PasswordHasher {
-    permits: Arc<Semaphore>,
+    jobs: Sender<Job>,
+    workers: usize,
     params: Params,
     /// A hash of a random password, checked when the account does not exist so that an
     /// unknown email costs the same time as a wrong password.
@@ -47,7 +53,7 @@ impl std::fmt::Debug for PasswordHasher {
         f.debug_struct("PasswordHasher")
             .field("m_cost", &self.params.m_cost())
             .field("t_cost", &self.params.t_cost())
-            .field("workers_free", &self.permits.available_permits())
+            .field("workers", &self.workers)
             .finish()
     }
 }
@@ -63,8 +69,10 @@ impl PasswordHasher {
         )
         .map_err(|_| HashError::Params)?;
         let dummy = hash_blocking(&params, &PlainPassword::normalized(&random_password()))?;
+        let workers = config.workers.max(1);
         Ok(Self {
-            permits: Arc::new(Semaphore::new(config.workers.max(1))),
+            jobs: start_workers(workers)?,
+            workers,
             params,
             dummy_hash: Arc::new(dummy),
         })
@@ -102,14 +110,38 @@ impl PasswordHasher {
         &self,
         work: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T, HashError> {
-        let _permit = self
-            .permits
-            .acquire()
-            .await
+        let (reply, answer) = oneshot::channel();
+        let job: Job = Box::new(move || {
+            let _ = reply.send(work());
+        });
+        self.jobs.send(job).map_err(|_| HashError::Worker)?;
+        answer.await.map_err(|_| HashError::Worker)
+    }
+}
+
+/// Starts `count` hashing threads fed from one queue; they stop when every sender is gone.
+fn start_workers(count: usize) -> Result<Sender<Job>, HashError> {
+    let (jobs, queue) = channel::<Job>();
+    let queue = Arc::new(Mutex::new(queue));
+    for index in 0..count {
+        let queue = Arc::clone(&queue);
+        std::thread::Builder::new()
+            .name(format!("argon2-{index}"))
+            .spawn(move || work_off(&queue))
             .map_err(|_| HashError::Worker)?;
-        tokio::task::spawn_blocking(work)
-            .await
-            .map_err(|_| HashError::Worker)
+    }
+    Ok(jobs)
+}
+
+fn work_off(queue: &Mutex<Receiver<Job>>) {
+    loop {
+        let next = match queue.lock() {
+            Ok(receiver) => receiver.recv(),
+            Err(_) => return,
+        };
+        let Ok(job) = next else { return };
+        // A panicking job drops its reply (the caller sees HashError::Worker); the worker lives on.
+        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
     }
 }
 

@@ -54,16 +54,17 @@ impl Auth {
         {
             return Err(AuthError::InvalidPassword);
         }
-        self.begin_password_attempt(user.email.as_str())?;
+        let attempt = self.begin_password_attempt(user.email.as_str())?;
         let stored = account.password_hash.as_ref().map(|h| h.expose().clone());
         let outcome = self
             .hasher()
             .verify(PlainPassword::normalized(password.expose()), stored)
             .await?;
         if outcome.matches {
-            self.throttle().succeeded(user.email.as_str());
+            attempt.succeeded();
             Ok(account)
         } else {
+            attempt.failed(self.now().timestamp_millis());
             Err(AuthError::InvalidPassword)
         }
     }

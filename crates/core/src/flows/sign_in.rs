@@ -34,7 +34,7 @@ impl Auth {
             return Err(PasswordRejection::TooLong.into());
         }
         let password = PlainPassword::normalized(input.password.expose());
-        self.begin_password_attempt(email.as_str())?;
+        let attempt = self.begin_password_attempt(email.as_str())?;
 
         let conn = self.store().conn();
         let user = users::find_by_email(conn, &email).await?;
@@ -48,10 +48,11 @@ impl Auth {
             .map(|h| h.expose().clone());
         let outcome = self.hasher().verify(password.clone(), stored).await?;
         let (Some(user), Some(account), true) = (user, account, outcome.matches) else {
+            attempt.failed(self.now().timestamp_millis());
             tracing::info!("sign-in refused");
             return Err(AuthError::InvalidEmailOrPassword);
         };
-        self.throttle().succeeded(email.as_str());
+        attempt.succeeded();
 
         let rehash = if outcome.needs_rehash {
             Some(self.hasher().hash(password).await?)

@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# beep-iam's benchmarks, side by side with better-auth, in one run on one machine.
+#
+#   bench/run.sh                 everything (about 6 minutes after the release build)
+#   DURATION=5s CONNS=64 bench/run.sh
+#   PEER=0 bench/run.sh          skip better-auth (../shared/peers/better-auth)
+#
+# For each database (SQLite, PostgreSQL) a release server with rate limiting off is started
+# and measured with wrk: /ok (the HTTP ceiling), get-session with the cookie cache off and on
+# and by bearer, sign-in, sign-up with unique emails, and get-session while 64 connections
+# hammer sign-in. The raw argon2id rate on all cores is measured with the same parameters.
+# Peak RSS comes from the server's VmHWM. Output: bench/out/<time>/{results.jsonl,summary.md}.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DURATION=${DURATION:-10s}
+CONNS=${CONNS:-64}
+PEER=${PEER:-1}
+PORT=${PORT:-4600}
+BIN=target/release/beep-iam
+OUT=bench/out/$(date -u +%Y%m%dT%H%M%SZ)
+mkdir -p "$OUT"
+: >"$OUT/results.jsonl"
+EMAIL=bench-signin@example.com
+PASSWORD=bench-Pa55word-signin-zq
+
+command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
+scripts/ensure-services.sh
+cargo build --release --locked -p beep-iam --bin beep-iam
+cargo build --release --locked -p beep-core --example argon2_rate
+
+record() { # $1 = label fields as JSON (without braces), stdin = wrk output
+  local line
+  line=$(sed -n 's/^WRKJSON //p')
+  [ -n "$line" ] || { echo "no wrk result for $1" >&2; return 1; }
+  echo "{$1,${line#\{}" | tee -a "$OUT/results.jsonl"
+}
+
+run_wrk() { # mode duration conns [extra env...]
+  local mode=$1 duration=$2 conns=$3; shift 3
+  env BENCH_MODE="$mode" BENCH_EMAIL=$EMAIL BENCH_PASSWORD=$PASSWORD BENCH_RUN_ID="$RANDOM$RANDOM" "$@" \
+    wrk -t2 -c"$conns" -d"$duration" --timeout 30s --latency -s bench/wrk.lua "http://127.0.0.1:$PORT"
+}
+
+SERVER_PID=
+stop_server() { [ -z "$SERVER_PID" ] || { kill "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=; }; }
+trap stop_server EXIT
+
+start_server() { # database_url cache_seconds
+  local data
+  data=$(mktemp -d)
+  BEEP_IAM_DATA_DIR=$data DATABASE_URL=$1 SESSION_COOKIE_CACHE_MAX_AGE=$2 PORT=$PORT RATE_LIMIT_ENABLED=false \
+    BETTER_AUTH_SECRET=bench-secret-0123456789abcdef0123456789abcdef RUST_LOG=warn "$BIN" serve >"$OUT/server.log" 2>&1 &
+  SERVER_PID=$!
+  for _ in $(seq 100); do curl -fs -o /dev/null "http://127.0.0.1:$PORT/health/ready" && return 0; sleep 0.1; done
+  echo "server did not start" >&2; cat "$OUT/server.log" >&2; exit 1
+}
+
+rss_kib() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/status"; }
+
+sign_in_cookies() { # prints "token_cookie|data_cookie|bearer"
+  curl -fs -o /dev/null -X POST "http://127.0.0.1:$PORT/api/auth/sign-up/email" -H 'content-type: application/json' \
+    -d "{\"name\":\"Bench\",\"email\":\"$EMAIL\",\"password\":\"$PASSWORD\"}" || true
+  local headers
+  headers=$(curl -fs -D - -o /dev/null -X POST "http://127.0.0.1:$PORT/api/auth/sign-in/email" \
+    -H 'content-type: application/json' -d "{\"email\":\"$EMAIL\",\"password\":\"$PASSWORD\"}" | tr -d '\r')
+  local token data bearer
+  token=$(printf '%s\n' "$headers" | sed -n 's/^set-cookie: \(better-auth.session_token=[^;]*\).*/\1/Ip')
+  data=$(printf '%s\n' "$headers" | sed -n 's/^set-cookie: \(better-auth.session_data=[^;]*\).*/\1/Ip')
+  bearer=$(printf '%s\n' "$headers" | sed -n 's/^set-auth-token: //Ip')
+  printf '%s|%s|%s\n' "$token" "$data" "$bearer"
+}
+
+echo "== raw argon2id rate (same parameters, all cores)"
+raw=$(target/release/examples/argon2_rate 5)
+echo "{\"system\":\"beep-iam\",\"db\":\"-\",\"scenario\":\"raw-argon2id\",${raw#\{}" | tee -a "$OUT/results.jsonl"
+
+for db in sqlite postgres; do
+  if [ "$db" = sqlite ]; then
+    url="sqlite://$(mktemp -d)/bench.db?mode=rwc"
+  else
+    name="beep_bench_$(date +%s)"
+    psql -q -h 127.0.0.1 -U postgres -d postgres -c "CREATE DATABASE $name"
+    url="postgres://postgres@127.0.0.1:5432/$name"
+  fi
+  tag="\"system\":\"beep-iam\",\"db\":\"$db\""
+
+  echo "== $db: cookie cache off"
+  start_server "$url" 0
+  echo "{$tag,\"scenario\":\"idle-rss\",\"rss_kib\":$(rss_kib "$SERVER_PID" VmRSS)}" | tee -a "$OUT/results.jsonl"
+  IFS='|' read -r token _ bearer < <(sign_in_cookies)
+  run_wrk ok "$DURATION" "$CONNS" | record "$tag,\"scenario\":\"ok\""
+  run_wrk get-session "$DURATION" "$CONNS" BENCH_COOKIE="$token" | record "$tag,\"scenario\":\"get-session-cache-off\""
+  run_wrk get-session "$DURATION" "$CONNS" BENCH_BEARER="$bearer" | record "$tag,\"scenario\":\"get-session-bearer\""
+  run_wrk get-session "$DURATION" 8 BENCH_COOKIE="$token" | record "$tag,\"scenario\":\"get-session-quiet-c8\""
+  run_wrk sign-in "$DURATION" 64 >"$OUT/storm.txt" &
+  storm=$!
+  sleep 2
+  run_wrk get-session 8s 8 BENCH_COOKIE="$token" | record "$tag,\"scenario\":\"get-session-during-sign-in-storm-c8\""
+  wait $storm
+  record "$tag,\"scenario\":\"sign-in-storm-c64\",\"peak_rss_kib\":$(rss_kib "$SERVER_PID" VmHWM)" <"$OUT/storm.txt"
+  run_wrk sign-in "$DURATION" "$CONNS" | record "$tag,\"scenario\":\"sign-in\""
+  run_wrk sign-up "$DURATION" "$CONNS" | record "$tag,\"scenario\":\"sign-up\",\"peak_rss_kib\":$(rss_kib "$SERVER_PID" VmHWM)"
+  stop_server
+
+  echo "== $db: cookie cache on"
+  start_server "$url" 300
+  IFS='|' read -r token data _ < <(sign_in_cookies)
+  run_wrk ok "$DURATION" "$CONNS" | record "$tag,\"scenario\":\"ok-2\""
+  run_wrk get-session "$DURATION" "$CONNS" BENCH_COOKIE="$token; $data" | record "$tag,\"scenario\":\"get-session-cache-on\""
+  stop_server
+  [ "$db" = postgres ] && psql -q -h 127.0.0.1 -U postgres -d postgres -c "DROP DATABASE IF EXISTS $name WITH (FORCE)"
+done
+
+if [ "$PEER" = 1 ]; then
+  echo "== better-auth (../shared/peers/better-auth), PostgreSQL, rate limit off"
+  peer=../shared/peers/better-auth
+  (cd "$peer" && RUNS=1 DURATION="$DURATION" WARMUP=3s QUIET_CPU=100 NICE=0 MODES="get-session sign-in sign-up" ./bench.sh) >"$OUT/peer.log" 2>&1 \
+    || { echo "peer benchmark failed; see $OUT/peer.log" >&2; tail -20 "$OUT/peer.log" >&2; }
+  latest=$(ls -td "$peer"/bench/out/*/ 2>/dev/null | head -1)
+  if [ -n "$latest" ] && [ -s "$latest/results.jsonl" ]; then
+    sed 's/^{/{"system":"better-auth","db":"postgres",/' "$latest/results.jsonl" | tee -a "$OUT/results.jsonl"
+  fi
+fi
+
+python3 bench/summary.py "$OUT/results.jsonl" | tee "$OUT/summary.md"
+echo "results in $OUT"
