@@ -6,9 +6,11 @@ import sys
 rows = [json.loads(line) for line in open(sys.argv[1]) if line.strip()]
 
 
-def find(system, db, scenario_prefix):
+def find(system, db, scenario):
+    """The row of a scenario; better-auth's names carry a `-c<connections>` suffix."""
     for row in rows:
-        if row.get("system") == system and row.get("db") == db and row.get("scenario", "").startswith(scenario_prefix):
+        name = row.get("scenario", "")
+        if row.get("system") == system and row.get("db") == db and (name == scenario or name.startswith(scenario + "-c")):
             return row
     return None
 
@@ -46,7 +48,7 @@ for db in ("sqlite", "postgres"):
     on = find("beep-iam", db, "get-session-cache-on")
     ok2 = find("beep-iam", db, "ok-2")
     sign_in = find("beep-iam", db, "sign-in")
-    quiet = find("beep-iam", db, "get-session-quiet-c8")
+    quiet = find("beep-iam", db, "get-session-quiet")
     storm = find("beep-iam", db, "get-session-during-sign-in-storm")
     storm_rss = find("beep-iam", db, "sign-in-storm")
     idle = find("beep-iam", db, "idle-rss")

@@ -7,9 +7,10 @@
 //! N=16384, r=16, p=1, 64 bytes) verify too and are reported as needing a re-hash.
 
 use crate::config::HashingConfig;
-use argon2::password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier, SaltString};
-use argon2::{Algorithm, Argon2, Params, Version};
+use argon2::password_hash::{self, Output, ParamsString, PasswordHash, SaltString};
+use argon2::{Algorithm, Argon2, Block, Params, Version};
 use beep_domain::PlainPassword;
+use std::cell::RefCell;
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex};
 use subtle::ConstantTimeEq;
@@ -68,10 +69,20 @@ impl PasswordHasher {
             None,
         )
         .map_err(|_| HashError::Params)?;
-        let dummy = hash_blocking(&params, &PlainPassword::normalized(&random_password()))?;
+        // Hashed here with memory that is freed at once; the workers' memory is allocated on
+        // first use, so an idle server stays small.
+        let dummy = {
+            use argon2::password_hash::PasswordHasher as _;
+            let salt = SaltString::generate(&mut rand::rngs::OsRng);
+            Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone())
+                .hash_password(random_password().as_bytes(), &salt)
+                .map_err(|_| HashError::Params)?
+                .to_string()
+        };
         let workers = config.workers.max(1);
+        let jobs = start_workers(workers)?;
         Ok(Self {
-            jobs: start_workers(workers)?,
+            jobs,
             workers,
             params,
             dummy_hash: Arc::new(dummy),
@@ -145,16 +156,91 @@ fn work_off(queue: &Mutex<Receiver<Job>>) {
     }
 }
 
-fn argon2(params: &Params) -> Argon2<'static> {
-    Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone())
+thread_local! {
+    /// The argon2 working memory of this hashing thread, allocated once and reused, so memory
+    /// stays at `workers × m_cost` instead of fragmenting the allocator with 19 MiB blocks.
+    static BLOCKS: RefCell<Vec<Block>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Runs argon2 into `out` with this thread's reusable memory.
+fn argon2_into(
+    argon: &Argon2<'_>,
+    params: &Params,
+    password: &[u8],
+    salt: &[u8],
+    out: &mut [u8],
+) -> argon2::Result<()> {
+    BLOCKS.with(|cell| {
+        let mut blocks = cell.borrow_mut();
+        let needed = params.block_count();
+        if blocks.len() < needed {
+            blocks.resize(needed, Block::default());
+        }
+        argon.hash_password_into_with_memory(password, salt, out, &mut blocks[..needed])
+    })
 }
 
 fn hash_blocking(params: &Params, password: &PlainPassword) -> Result<String, HashError> {
     let salt = SaltString::generate(&mut rand::rngs::OsRng);
-    argon2(params)
-        .hash_password(password.expose().as_bytes(), &salt)
-        .map(|hash| hash.to_string())
-        .map_err(|_| HashError::Params)
+    let mut salt_buf = [0u8; 64];
+    let salt_bytes = salt
+        .decode_b64(&mut salt_buf)
+        .map_err(|_| HashError::Params)?;
+    let argon = Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone());
+    let output = Output::init_with(Params::DEFAULT_OUTPUT_LEN, |out| {
+        argon2_into(
+            &argon,
+            params,
+            password.expose().as_bytes(),
+            salt_bytes,
+            out,
+        )
+        .map_err(|_| password_hash::Error::Password)
+    })
+    .map_err(|_| HashError::Params)?;
+    let phc = PasswordHash {
+        algorithm: argon2::ARGON2ID_IDENT,
+        version: Some(Version::V0x13.into()),
+        params: ParamsString::try_from(params).map_err(|_| HashError::Params)?,
+        salt: Some(salt.as_salt()),
+        hash: Some(output),
+    };
+    Ok(phc.to_string())
+}
+
+/// Recomputes a PHC argon2 hash with its own parameters and compares in constant time.
+fn argon2_matches(parsed: &PasswordHash<'_>, password: &PlainPassword) -> bool {
+    let (Some(salt), Some(expected)) = (parsed.salt, parsed.hash) else {
+        return false;
+    };
+    let (Ok(algorithm), Ok(params)) = (
+        Algorithm::try_from(parsed.algorithm),
+        Params::try_from(parsed),
+    ) else {
+        return false;
+    };
+    let version = parsed
+        .version
+        .and_then(|v| Version::try_from(v).ok())
+        .unwrap_or_default();
+    let mut salt_buf = [0u8; 64];
+    let Ok(salt_bytes) = salt.decode_b64(&mut salt_buf) else {
+        return false;
+    };
+    let argon = Argon2::new(algorithm, version, params.clone());
+    let mut out = vec![0u8; expected.len()];
+    if argon2_into(
+        &argon,
+        &params,
+        password.expose().as_bytes(),
+        salt_bytes,
+        &mut out,
+    )
+    .is_err()
+    {
+        return false;
+    }
+    out.ct_eq(expected.as_bytes()).into()
 }
 
 fn verify_blocking(params: &Params, password: &PlainPassword, stored: &str) -> VerifyOutcome {
@@ -175,9 +261,7 @@ fn verify_argon2(params: &Params, password: &PlainPassword, stored: &str) -> Ver
             needs_rehash: false,
         };
     };
-    let matches = argon2(params)
-        .verify_password(password.expose().as_bytes(), &parsed)
-        .is_ok();
+    let matches = argon2_matches(&parsed, password);
     let current = parsed.algorithm.as_str() == "argon2id"
         && Params::try_from(&parsed).is_ok_and(|p| {
             p.m_cost() == params.m_cost()
@@ -261,6 +345,32 @@ mod tests {
             .await
             .unwrap();
         assert!(!wrong.matches);
+    }
+
+    #[test]
+    fn our_hashes_are_standard_phc_and_standard_hashes_verify() {
+        use argon2::password_hash::{PasswordHasher as _, PasswordVerifier as _};
+        let params = Params::new(1024, 1, 1, None).unwrap();
+        let ours = hash_blocking(&params, &pw("interop-check-pw")).unwrap();
+        let standard = Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone());
+        assert!(
+            standard
+                .verify_password(b"interop-check-pw", &PasswordHash::new(&ours).unwrap())
+                .is_ok()
+        );
+        let salt = SaltString::generate(&mut rand::rngs::OsRng);
+        let theirs = standard
+            .hash_password(b"interop-check-pw", &salt)
+            .unwrap()
+            .to_string();
+        assert!(argon2_matches(
+            &PasswordHash::new(&theirs).unwrap(),
+            &pw("interop-check-pw")
+        ));
+        assert!(!argon2_matches(
+            &PasswordHash::new(&theirs).unwrap(),
+            &pw("interop-check-px")
+        ));
     }
 
     #[tokio::test]
