@@ -18,6 +18,25 @@ struct World {
     clock: Arc<ManualClock>,
 }
 
+impl World {
+    /// Signs up `email` with the standard input.
+    async fn sign_up(&self, email: &str) -> beep_core::SignedIn {
+        self.auth
+            .sign_up(sign_up_input(email), ClientInfo::default())
+            .await
+            .unwrap()
+    }
+
+    /// The valid session of a token (panics when there is none).
+    async fn active(&self, token: &SessionToken) -> beep_core::ActiveSession {
+        self.auth
+            .authenticate(token, true)
+            .await
+            .unwrap()
+            .expect("a valid session")
+    }
+}
+
 fn world(db: TestDb) -> World {
     let clock = Arc::new(ManualClock::starting_now());
     let config = AuthConfig {
@@ -54,11 +73,7 @@ fn sign_in_input(email: &str, password: &str) -> SignIn {
 async fn sign_up_makes_a_user_with_a_personal_organization_and_session(db: TestDb) {
     let w = world(db);
 
-    let signed = w
-        .auth
-        .sign_up(sign_up_input("Grace@Example.com"), ClientInfo::default())
-        .await
-        .unwrap();
+    let signed = w.sign_up("Grace@Example.com").await;
 
     let conn = w.db.store.conn();
     assert_eq!(signed.user.email.as_str(), "grace@example.com");
@@ -155,10 +170,7 @@ async fn a_failure_late_in_sign_up_leaves_no_rows(db: TestDb) {
 
 async fn a_taken_email_is_refused_whatever_its_case(db: TestDb) {
     let w = world(db);
-    w.auth
-        .sign_up(sign_up_input("taken@example.com"), ClientInfo::default())
-        .await
-        .unwrap();
+    w.sign_up("taken@example.com").await;
 
     let again = w
         .auth
@@ -185,10 +197,7 @@ async fn a_weak_password_is_refused_with_its_reason(db: TestDb) {
 
 async fn wrong_password_and_unknown_email_fail_alike(db: TestDb) {
     let w = world(db);
-    w.auth
-        .sign_up(sign_up_input("known@example.com"), ClientInfo::default())
-        .await
-        .unwrap();
+    w.sign_up("known@example.com").await;
 
     let wrong = w
         .auth
@@ -211,11 +220,7 @@ async fn wrong_password_and_unknown_email_fail_alike(db: TestDb) {
 
 async fn signing_in_opens_a_new_session_with_the_organization_context(db: TestDb) {
     let w = world(db);
-    let first = w
-        .auth
-        .sign_up(sign_up_input("two@example.com"), ClientInfo::default())
-        .await
-        .unwrap();
+    let first = w.sign_up("two@example.com").await;
 
     let second = w
         .auth
@@ -236,11 +241,7 @@ async fn signing_in_opens_a_new_session_with_the_organization_context(db: TestDb
 
 async fn a_better_auth_scrypt_hash_signs_in_and_becomes_argon2id(db: TestDb) {
     let w = world(db);
-    let signed = w
-        .auth
-        .sign_up(sign_up_input("legacy@example.com"), ClientInfo::default())
-        .await
-        .unwrap();
+    let signed = w.sign_up("legacy@example.com").await;
     let conn = w.db.store.conn();
     let account = accounts::find_credential(conn, &signed.user.id)
         .await
@@ -285,30 +286,16 @@ async fn a_better_auth_scrypt_hash_signs_in_and_becomes_argon2id(db: TestDb) {
 
 async fn a_session_slides_forward_once_a_day_and_dies_when_unused(db: TestDb) {
     let w = world(db);
-    let signed = w
-        .auth
-        .sign_up(sign_up_input("slide@example.com"), ClientInfo::default())
-        .await
-        .unwrap();
+    let signed = w.sign_up("slide@example.com").await;
     let created_expiry = signed.session.expires_at;
 
     w.clock.advance(Duration::hours(12));
-    let same_day = w
-        .auth
-        .authenticate(&signed.token, true)
-        .await
-        .unwrap()
-        .unwrap();
+    let same_day = w.active(&signed.token).await;
     assert!(!same_day.refreshed);
     assert_eq!(same_day.session.expires_at, created_expiry);
 
     w.clock.advance(Duration::hours(13));
-    let next_day = w
-        .auth
-        .authenticate(&signed.token, true)
-        .await
-        .unwrap()
-        .unwrap();
+    let next_day = w.active(&signed.token).await;
     assert!(next_day.refreshed);
     assert_eq!(
         next_day.session.expires_at,
@@ -328,11 +315,7 @@ async fn a_session_slides_forward_once_a_day_and_dies_when_unused(db: TestDb) {
 
 async fn sliding_refresh_never_passes_the_absolute_lifetime(db: TestDb) {
     let w = world(db);
-    let signed = w
-        .auth
-        .sign_up(sign_up_input("cap@example.com"), ClientInfo::default())
-        .await
-        .unwrap();
+    let signed = w.sign_up("cap@example.com").await;
 
     for _ in 0..95 {
         w.clock.advance(Duration::days(1));
@@ -368,12 +351,7 @@ async fn a_dont_remember_session_lasts_a_day_and_never_refreshes(db: TestDb) {
     );
 
     w.clock.advance(Duration::hours(23));
-    let active = w
-        .auth
-        .authenticate(&signed.token, true)
-        .await
-        .unwrap()
-        .unwrap();
+    let active = w.active(&signed.token).await;
     assert!(!active.refreshed);
 
     w.clock.advance(Duration::hours(2));
@@ -399,11 +377,7 @@ async fn an_unknown_token_has_no_session(db: TestDb) {
 
 async fn changing_the_password_with_revocation_ends_every_other_session(db: TestDb) {
     let w = world(db);
-    let first = w
-        .auth
-        .sign_up(sign_up_input("change@example.com"), ClientInfo::default())
-        .await
-        .unwrap();
+    let first = w.sign_up("change@example.com").await;
     let other = w
         .auth
         .sign_in_with_password(
@@ -412,12 +386,7 @@ async fn changing_the_password_with_revocation_ends_every_other_session(db: Test
         )
         .await
         .unwrap();
-    let current = w
-        .auth
-        .authenticate(&first.token, true)
-        .await
-        .unwrap()
-        .unwrap();
+    let current = w.active(&first.token).await;
 
     let renewed = w
         .auth
@@ -475,17 +444,8 @@ async fn changing_the_password_with_revocation_ends_every_other_session(db: Test
 
 async fn a_wrong_current_password_changes_nothing(db: TestDb) {
     let w = world(db);
-    let first = w
-        .auth
-        .sign_up(sign_up_input("keep@example.com"), ClientInfo::default())
-        .await
-        .unwrap();
-    let current = w
-        .auth
-        .authenticate(&first.token, true)
-        .await
-        .unwrap()
-        .unwrap();
+    let first = w.sign_up("keep@example.com").await;
+    let current = w.active(&first.token).await;
 
     let result = w
         .auth
@@ -510,17 +470,8 @@ async fn a_wrong_current_password_changes_nothing(db: TestDb) {
 
 async fn deleting_a_user_removes_their_personal_organization(db: TestDb) {
     let w = world(db);
-    let signed = w
-        .auth
-        .sign_up(sign_up_input("leaving@example.com"), ClientInfo::default())
-        .await
-        .unwrap();
-    let current = w
-        .auth
-        .authenticate(&signed.token, true)
-        .await
-        .unwrap()
-        .unwrap();
+    let signed = w.sign_up("leaving@example.com").await;
+    let current = w.active(&signed.token).await;
 
     let refused = w
         .auth
@@ -551,16 +502,8 @@ async fn deleting_a_user_removes_their_personal_organization(db: TestDb) {
 
 async fn revoking_another_users_session_does_nothing(db: TestDb) {
     let w = world(db);
-    let alice = w
-        .auth
-        .sign_up(sign_up_input("alice@example.com"), ClientInfo::default())
-        .await
-        .unwrap();
-    let bob = w
-        .auth
-        .sign_up(sign_up_input("bob@example.com"), ClientInfo::default())
-        .await
-        .unwrap();
+    let alice = w.sign_up("alice@example.com").await;
+    let bob = w.sign_up("bob@example.com").await;
 
     let revoked = w
         .auth
