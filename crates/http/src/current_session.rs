@@ -15,18 +15,6 @@ use http::request::Parts;
 use http::{HeaderMap, HeaderValue, header};
 use std::sync::{Arc, Mutex};
 
-impl AppState {
-    /// The cookie jar for this server's secret and naming.
-    pub fn jar(&self) -> CookieJar {
-        let cookies = &self.settings.cookies;
-        CookieJar::new(
-            &cookies.prefix,
-            cookies.secure,
-            self.settings.secret.expose(),
-        )
-    }
-}
-
 /// The session token a request carries: the signed session cookie, else a bearer token
 /// (`token.signature`, URL-encoded or not, or a bare token). Bad signatures count as none.
 pub fn presented_token(jar: &CookieJar, headers: &HeaderMap) -> Option<SessionToken> {

@@ -1,5 +1,6 @@
 //! The state every handler receives.
 
+use crate::cookies::CookieJar;
 use crate::revocations::RecentRevocations;
 use crate::settings::HttpSettings;
 use beep_core::Auth;
@@ -36,16 +37,26 @@ pub struct AppState {
     pub readiness: Arc<Readiness>,
     /// Revocations that void cookie caches issued before them.
     pub revocations: Arc<RecentRevocations>,
+    /// Cookie naming and signing, built once.
+    jar: Arc<CookieJar>,
 }
 
 impl AppState {
+    /// The cookie jar for this server's secret and naming.
+    pub fn jar(&self) -> &CookieJar {
+        &self.jar
+    }
+
     /// State with better-auth's default rate-limit rules.
     pub fn new(auth: Auth, settings: HttpSettings) -> Self {
         let cache_ms = settings
             .cookies
             .cache_max_age
             .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
+        let cookies = &settings.cookies;
+        let jar = CookieJar::new(&cookies.prefix, cookies.secure, settings.secret.expose());
         Self {
+            jar: Arc::new(jar),
             revocations: Arc::new(RecentRevocations::new(cache_ms)),
             auth,
             settings: Arc::new(settings),

@@ -280,10 +280,10 @@ async fn an_https_server_sets_secure_prefixed_cookies(backend: Backend) {
         .cookie_value("__Secure-better-auth.session_token")
         .unwrap();
     let read = server
-        .send(server.http.get(server.url("/get-session")).header(
-            "cookie",
-            format!("__Secure-better-auth.session_token={value}"),
-        ))
+        .get_with_cookie(
+            "/get-session",
+            &format!("__Secure-better-auth.session_token={value}"),
+        )
         .await;
     assert_eq!(read.json["user"]["email"], "secure@example.com");
 }

@@ -41,27 +41,21 @@ async fn no_or_forged_cookies_give_null(backend: Backend) {
 
     let none = server.get("/get-session", None).await;
     let bad = server
-        .send(
-            server
-                .http
-                .get(server.url("/get-session"))
-                .header("cookie", format!("better-auth.session_token={forged}")),
+        .get_with_cookie(
+            "/get-session",
+            &format!("better-auth.session_token={forged}"),
         )
         .await;
     let short = server
-        .send(
-            server
-                .http
-                .get(server.url("/get-session"))
-                .header("cookie", format!("better-auth.session_token={truncated}")),
+        .get_with_cookie(
+            "/get-session",
+            &format!("better-auth.session_token={truncated}"),
         )
         .await;
     let unsigned = server
-        .send(
-            server
-                .http
-                .get(server.url("/get-session"))
-                .header("cookie", format!("better-auth.session_token={token}")),
+        .get_with_cookie(
+            "/get-session",
+            &format!("better-auth.session_token={token}"),
         )
         .await;
 

@@ -169,14 +169,7 @@ async fn a_planted_session_cookie_is_replaced_at_sign_in(backend: Backend) {
     assert_eq!(reply.status, 200);
     let issued = reply.cookie_value("better-auth.session_token").unwrap();
     assert!(!issued.starts_with("attackerchosenvalue"));
-    let with_planted = server
-        .send(
-            server
-                .http
-                .get(server.url("/get-session"))
-                .header("cookie", planted),
-        )
-        .await;
+    let with_planted = server.get_with_cookie("/get-session", planted).await;
     assert_eq!(with_planted.json, serde_json::Value::Null);
 }
 

@@ -148,6 +148,12 @@ impl TestServer {
         Reply::from(request.send().await.unwrap()).await
     }
 
+    /// A GET with a raw `Cookie` header.
+    pub async fn get_with_cookie(&self, path: &str, cookie: &str) -> Reply {
+        self.send(self.http.get(self.url(path)).header("cookie", cookie))
+            .await
+    }
+
     /// Any request, built by the test.
     pub async fn send(&self, request: reqwest::RequestBuilder) -> Reply {
         Reply::from(request.send().await.unwrap()).await
