@@ -92,7 +92,7 @@ pub fn append_cache_cookie(
     let jar = state.jar();
     let cache_ms = i64::try_from(cache_age.as_millis()).unwrap_or(i64::MAX);
     let encoded = cookie_cache::encode(
-        &jar,
+        jar,
         token.expose(),
         &SessionJson::from(session),
         &UserJson::from(user),
@@ -161,7 +161,7 @@ impl FromRequestParts<AppState> for CurrentSession {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let token =
-            presented_token(&state.jar(), &parts.headers).ok_or_else(ApiError::unauthorized)?;
+            presented_token(state.jar(), &parts.headers).ok_or_else(ApiError::unauthorized)?;
         let active = state
             .auth
             .authenticate(&token, true)

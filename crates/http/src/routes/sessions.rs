@@ -37,9 +37,9 @@ pub async fn get_session(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let jar = state.jar();
-    let Some(token) = presented_token(&jar, &headers) else {
+    let Some(token) = presented_token(jar, &headers) else {
         let mut response = no_store(Json(Value::Null).into_response());
-        if carries_session_cookie(&jar, &headers) {
+        if carries_session_cookie(jar, &headers) {
             clear_session(&state, response.headers_mut());
         }
         return Ok(response);
@@ -50,7 +50,7 @@ pub async fn get_session(
     let cached = cache_on
         .then(|| jar.read(&headers, SESSION_DATA))
         .flatten()
-        .and_then(|value| cookie_cache::decode(&jar, &value, token.expose(), now_ms))
+        .and_then(|value| cookie_cache::decode(jar, &value, token.expose(), now_ms))
         .filter(|cached| {
             let session_id = cached.session["id"].as_str().unwrap_or_default();
             let user_id = cached.session["userId"].as_str().unwrap_or_default();
@@ -70,7 +70,7 @@ pub async fn get_session(
         .await?
     else {
         let mut response = no_store(Json(Value::Null).into_response());
-        if carries_session_cookie(&jar, &headers) {
+        if carries_session_cookie(jar, &headers) {
             clear_session(&state, response.headers_mut());
         }
         return Ok(response);
@@ -80,7 +80,7 @@ pub async fn get_session(
         user: UserJson::from(&active.user),
     };
     let mut response = no_store(Json(body).into_response());
-    let from_cookie = carries_session_cookie(&jar, &headers);
+    let from_cookie = carries_session_cookie(jar, &headers);
     if active.refreshed {
         issue_session(
             &state,
@@ -126,7 +126,7 @@ pub async fn sign_out(
     let callback = body.optional_string("callbackURL");
     body.finish()?;
     check_callback(&state, callback.as_deref())?;
-    if let Some(token) = presented_token(&state.jar(), &headers)
+    if let Some(token) = presented_token(state.jar(), &headers)
         && let Some(ended) = state.auth.sign_out(&token).await?
     {
         state
