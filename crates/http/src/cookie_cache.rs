@@ -45,18 +45,51 @@ struct ReadEnvelope<'a> {
     signature: String,
 }
 
-/// The cached `{session, user}` read back from a valid cookie.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
+/// The cached `{session, user}` read back from a valid cookie, kept as the JSON text it was
+/// signed as, so serving it needs no re-encoding.
+#[derive(Debug)]
 pub struct CachedSession {
     /// The session JSON as it was when cached.
-    pub session: serde_json::Value,
+    pub session_json: String,
     /// The user JSON as it was when cached.
-    pub user: serde_json::Value,
+    pub user_json: String,
+    /// The session's id.
+    pub session_id: String,
+    /// The session's user.
+    pub user_id: String,
     /// When the entry was made (ms since the epoch).
     pub updated_at: i64,
-    version: String,
-    token_binding: String,
+}
+
+impl CachedSession {
+    /// The get-session body: `{"session":…,"user":…}`.
+    pub fn body(&self) -> String {
+        format!(
+            "{{\"session\":{},\"user\":{}}}",
+            self.session_json, self.user_json
+        )
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ReadPayload<'a> {
+    #[serde(borrow)]
+    session: &'a RawValue,
+    #[serde(borrow)]
+    user: &'a RawValue,
+    updated_at: i64,
+    version: &'a str,
+    token_binding: &'a str,
+}
+
+/// The session fields the server itself needs from a cached entry.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SessionKeys<'a> {
+    id: &'a str,
+    user_id: &'a str,
+    expires_at: &'a str,
 }
 
 /// The binding of a cache entry to the session token it belongs to.
@@ -113,15 +146,25 @@ pub fn decode(jar: &CookieJar, value: &str, token: &str, now_ms: i64) -> Option<
     if !bool::from(expected.as_bytes().ct_eq(envelope.signature.as_bytes())) {
         return None;
     }
-    let cached: CachedSession = serde_json::from_str(envelope.session.get()).ok()?;
-    let session_expires_ms = cached.session["expiresAt"]
-        .as_str()
-        .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
-        .map(|t| t.timestamp_millis())?;
+    let payload: ReadPayload<'_> = serde_json::from_str(envelope.session.get()).ok()?;
+    let bound = binding(jar, token);
+    if payload.version != "1"
+        || !bool::from(bound.as_bytes().ct_eq(payload.token_binding.as_bytes()))
+    {
+        return None;
+    }
+    let keys: SessionKeys<'_> = serde_json::from_str(payload.session.get()).ok()?;
+    let session_expires_ms = chrono::DateTime::parse_from_rfc3339(keys.expires_at)
+        .ok()?
+        .timestamp_millis();
     if session_expires_ms <= now_ms {
         return None;
     }
-    let bound = binding(jar, token);
-    (cached.version == "1" && bool::from(bound.as_bytes().ct_eq(cached.token_binding.as_bytes())))
-        .then_some(cached)
+    Some(CachedSession {
+        session_json: payload.session.get().to_owned(),
+        user_json: payload.user.get().to_owned(),
+        session_id: keys.id.to_owned(),
+        user_id: keys.user_id.to_owned(),
+        updated_at: payload.updated_at,
+    })
 }

@@ -216,6 +216,23 @@ async fn the_cookie_cache_answers_without_the_database_until_it_expires(backend:
     );
 }
 
+async fn the_cached_answer_equals_the_database_answer(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let session = server.sign_up("faithful@example.com").await;
+
+    let cached = server.get("/get-session", Some(&session)).await;
+    let fresh = server
+        .get("/get-session?disableCookieCache=true", Some(&session))
+        .await;
+
+    assert_eq!(
+        cached.header("content-type").as_deref(),
+        Some("application/json")
+    );
+    assert_eq!(cached.json, fresh.json);
+    assert!(cached.json["session"]["organizationContext"].is_object());
+}
+
 async fn a_cache_cookie_from_another_session_is_ignored(backend: Backend) {
     let server = TestServer::start(backend).await;
     let alice = server.sign_up("alice@example.com").await;
@@ -435,6 +452,7 @@ on_both!(
     expired => an_expired_session_is_gone_and_its_cookies_cleared,
     cookie_cache => the_cookie_cache_answers_without_the_database_until_it_expires,
     cache_binding => a_cache_cookie_from_another_session_is_ignored,
+    cache_faithful => the_cached_answer_equals_the_database_answer,
     list_sessions => listing_shows_the_users_own_sessions_with_handles,
     list_fresh => listing_needs_a_fresh_session,
     revoke_one => revoking_by_handle_ends_that_session_only,

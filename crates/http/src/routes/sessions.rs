@@ -52,16 +52,17 @@ pub async fn get_session(
         .flatten()
         .and_then(|value| cookie_cache::decode(jar, &value, token.expose(), now_ms))
         .filter(|cached| {
-            let session_id = cached.session["id"].as_str().unwrap_or_default();
-            let user_id = cached.session["userId"].as_str().unwrap_or_default();
             !state
                 .revocations
-                .voids(session_id, user_id, cached.updated_at)
+                .voids(&cached.session_id, &cached.user_id, cached.updated_at)
         });
     if let Some(cached) = cached {
-        return Ok(no_store(
-            Json(json!({ "session": cached.session, "user": cached.user })).into_response(),
-        ));
+        let mut response = cached.body().into_response();
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        return Ok(no_store(response));
     }
 
     let Some(active) = state
