@@ -4,15 +4,22 @@ use crate::routes::{self, health_live, health_ready, not_found};
 use crate::state::AppState;
 use crate::{cors, csrf, current_session, rate_limit};
 use axum::Router;
+use axum::extract::ConnectInfo;
 use axum::extract::DefaultBodyLimit;
 use axum::middleware::from_fn_with_state;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use http::StatusCode;
+use hyper::body::Incoming;
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use hyper_util::server::conn::auto::Builder;
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
 use std::any::Any;
 use std::future::Future;
-use std::net::SocketAddr;
+use std::time::Duration;
 use tokio::net::TcpListener;
+use tower::ServiceExt as _;
 use tower_http::catch_panic::CatchPanicLayer;
 
 /// A future that completes when the server should stop accepting connections.
@@ -51,20 +58,63 @@ fn panic_response(_panic: Box<dyn Any + Send + 'static>) -> Response {
         .into_response()
 }
 
+/// How long shutdown waits for in-flight requests before closing their connections.
+const DRAIN_TIMEOUT: Duration = Duration::from_secs(25);
+
 /// Serves until `shutdown` completes, then stops accepting, marks the node not ready, and
-/// lets in-flight requests finish.
+/// lets in-flight requests finish (for at most [`DRAIN_TIMEOUT`]). Connections that do not
+/// send their headers within the configured header timeout are closed (slow-loris defence).
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
-    shutdown: ShutdownSignal,
+    mut shutdown: ShutdownSignal,
 ) -> std::io::Result<()> {
     let readiness = state.readiness.clone();
-    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async move {
-            shutdown.await;
-            readiness.set_draining();
-            tracing::info!("shutting down: draining in-flight requests");
-        })
+    let header_timeout = state.settings.header_read_timeout;
+    let app = router(state);
+    let mut builder = Builder::new(TokioExecutor::new());
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(header_timeout);
+    let graceful = GracefulShutdown::new();
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                let (stream, peer) = match accepted {
+                    Ok(pair) => pair,
+                    Err(err) => {
+                        // Out of file descriptors and the like: back off instead of spinning.
+                        tracing::warn!(error = %err, "accept failed");
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        continue;
+                    }
+                };
+                let service = app.clone().map_request(move |mut req: http::Request<Incoming>| {
+                    req.extensions_mut().insert(ConnectInfo(peer));
+                    req
+                });
+                let connection = builder
+                    .serve_connection_with_upgrades(TokioIo::new(stream), TowerToHyperService::new(service))
+                    .into_owned();
+                let connection = graceful.watch(connection);
+                tokio::spawn(async move {
+                    if let Err(err) = connection.await {
+                        tracing::debug!(error = %err, "connection ended with an error");
+                    }
+                });
+            }
+            () = &mut shutdown => break,
+        }
+    }
+    readiness.set_draining();
+    drop(listener);
+    tracing::info!("shutting down: draining in-flight requests");
+    if tokio::time::timeout(DRAIN_TIMEOUT, graceful.shutdown())
         .await
+        .is_err()
+    {
+        tracing::warn!("drain timeout: closing the remaining connections");
+    }
+    Ok(())
 }

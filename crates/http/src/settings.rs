@@ -33,6 +33,8 @@ pub struct HttpSettings {
     pub trusted_proxies: Vec<IpAddr>,
     /// Largest accepted request body in bytes.
     pub max_body_bytes: usize,
+    /// How long a client may take to send its request headers before the connection closes.
+    pub header_read_timeout: Duration,
 }
 
 impl HttpSettings {
@@ -53,6 +55,7 @@ impl HttpSettings {
             rate_limit_enabled: true,
             trusted_proxies: Vec::new(),
             max_body_bytes: 64 * 1024,
+            header_read_timeout: Duration::from_secs(10),
         }
     }
 }

@@ -288,6 +288,30 @@ async fn the_error_page_escapes_what_it_shows(backend: Backend) {
     assert!(reply.text.contains("&lt;script&gt;"));
 }
 
+/// F-8: a client that never finishes its headers is disconnected; others are served.
+async fn a_slow_loris_connection_is_closed(backend: Backend) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let server = TestServer::start(backend).await;
+    let address = server.base.trim_start_matches("http://").to_owned();
+    let mut slow = tokio::net::TcpStream::connect(&address).await.unwrap();
+    slow.write_all(b"GET /api/auth/ok HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+        .await
+        .unwrap();
+
+    let mut buffer = Vec::new();
+    let closed = tokio::time::timeout(
+        std::time::Duration::from_secs(5),
+        slow.read_to_end(&mut buffer),
+    )
+    .await;
+
+    assert!(
+        closed.is_ok(),
+        "the server kept a header-less connection open"
+    );
+    assert_eq!(server.get("/ok", None).await.status, 200);
+}
+
 async fn junk_paths_share_one_rate_limit_bucket(backend: Backend) {
     let server = TestServer::with(
         backend,
@@ -332,6 +356,7 @@ async fn every_rate_limited_path_is_a_route(backend: Backend) {
 
 on_both!(
     junk_paths => junk_paths_share_one_rate_limit_bucket,
+    slow_loris => a_slow_loris_connection_is_closed,
     known_paths => every_rate_limited_path_is_a_route,
     not_found => unknown_paths_and_methods_get_an_empty_404,
     health => ok_and_health_answer,

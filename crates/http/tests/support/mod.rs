@@ -95,6 +95,7 @@ impl TestServer {
         settings.trusted_proxies = options.trusted_proxies.clone();
         settings.rate_limit_enabled = options.rate_limit;
         settings.max_body_bytes = options.max_body_bytes;
+        settings.header_read_timeout = std::time::Duration::from_secs(1);
         if !options.cookie_cache {
             settings.cookies.cache_max_age = None;
         }
