@@ -54,6 +54,19 @@ impl Default for HashingConfig {
     }
 }
 
+impl HashingConfig {
+    /// The cheapest valid parameters (1 MiB, one pass) on two workers: for tests only, where
+    /// hashing cost is not what is being tested. Never for stored passwords.
+    pub fn minimal() -> Self {
+        Self {
+            memory_kib: 1024,
+            iterations: 1,
+            parallelism: 1,
+            workers: 2,
+        }
+    }
+}
+
 /// Everything the flows need to know.
 #[derive(Debug, Clone)]
 pub struct AuthConfig {

@@ -312,12 +312,7 @@ mod tests {
     use super::*;
 
     fn cheap() -> HashingConfig {
-        HashingConfig {
-            memory_kib: 1024,
-            iterations: 1,
-            parallelism: 1,
-            workers: 2,
-        }
+        HashingConfig::minimal()
     }
 
     fn pw(text: &str) -> PlainPassword {

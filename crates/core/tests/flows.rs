@@ -27,6 +27,18 @@ impl World {
             .unwrap()
     }
 
+    /// Signs in `email` with `password`.
+    async fn sign_in(&self, email: &str, password: &str) -> Result<beep_core::SignedIn, AuthError> {
+        self.auth
+            .sign_in_with_password(sign_in_input(email, password), ClientInfo::default())
+            .await
+    }
+
+    /// Whether a token has a valid session now.
+    async fn is_signed_in(&self, token: &SessionToken) -> bool {
+        self.auth.authenticate(token, true).await.unwrap().is_some()
+    }
+
     /// The valid session of a token (panics when there is none).
     async fn active(&self, token: &SessionToken) -> beep_core::ActiveSession {
         self.auth
@@ -40,12 +52,7 @@ impl World {
 fn world(db: TestDb) -> World {
     let clock = Arc::new(ManualClock::starting_now());
     let config = AuthConfig {
-        hashing: HashingConfig {
-            memory_kib: 1024,
-            iterations: 1,
-            parallelism: 1,
-            workers: 2,
-        },
+        hashing: HashingConfig::minimal(),
         ..AuthConfig::default()
     };
     let auth = Auth::new(db.store.clone(), clock.clone(), config).unwrap();
@@ -199,19 +206,9 @@ async fn wrong_password_and_unknown_email_fail_alike(db: TestDb) {
     let w = world(db);
     w.sign_up("known@example.com").await;
 
-    let wrong = w
-        .auth
-        .sign_in_with_password(
-            sign_in_input("known@example.com", "Not-The-Password-1"),
-            ClientInfo::default(),
-        )
-        .await;
+    let wrong = w.sign_in("known@example.com", "Not-The-Password-1").await;
     let unknown = w
-        .auth
-        .sign_in_with_password(
-            sign_in_input("nobody@example.com", "Compile-Bug-Moth-1947"),
-            ClientInfo::default(),
-        )
+        .sign_in("nobody@example.com", "Compile-Bug-Moth-1947")
         .await;
 
     assert!(matches!(wrong, Err(AuthError::InvalidEmailOrPassword)));
@@ -223,11 +220,7 @@ async fn signing_in_opens_a_new_session_with_the_organization_context(db: TestDb
     let first = w.sign_up("two@example.com").await;
 
     let second = w
-        .auth
-        .sign_in_with_password(
-            sign_in_input("TWO@example.com", "Compile-Bug-Moth-1947"),
-            ClientInfo::default(),
-        )
+        .sign_in("TWO@example.com", "Compile-Bug-Moth-1947")
         .await
         .unwrap();
 
@@ -260,11 +253,7 @@ async fn a_better_auth_scrypt_hash_signs_in_and_becomes_argon2id(db: TestDb) {
     .await
     .unwrap();
 
-    w.auth
-        .sign_in_with_password(
-            sign_in_input("legacy@example.com", "better-auth-legacy-pw"),
-            ClientInfo::default(),
-        )
+    w.sign_in("legacy@example.com", "better-auth-legacy-pw")
         .await
         .unwrap();
 
@@ -275,11 +264,7 @@ async fn a_better_auth_scrypt_hash_signs_in_and_becomes_argon2id(db: TestDb) {
         .password_hash
         .unwrap();
     assert!(upgraded.expose().starts_with("$argon2id$"));
-    w.auth
-        .sign_in_with_password(
-            sign_in_input("legacy@example.com", "better-auth-legacy-pw"),
-            ClientInfo::default(),
-        )
+    w.sign_in("legacy@example.com", "better-auth-legacy-pw")
         .await
         .unwrap();
 }
@@ -303,13 +288,7 @@ async fn a_session_slides_forward_once_a_day_and_dies_when_unused(db: TestDb) {
     );
 
     w.clock.advance(Duration::days(31));
-    assert!(
-        w.auth
-            .authenticate(&signed.token, true)
-            .await
-            .unwrap()
-            .is_none()
-    );
+    assert!(!w.is_signed_in(&signed.token).await);
     assert_eq!(count(w.db.store.conn(), "session").await, 0);
 }
 
@@ -319,25 +298,14 @@ async fn sliding_refresh_never_passes_the_absolute_lifetime(db: TestDb) {
 
     for _ in 0..95 {
         w.clock.advance(Duration::days(1));
-        if w.auth
-            .authenticate(&signed.token, true)
-            .await
-            .unwrap()
-            .is_none()
-        {
+        if !w.is_signed_in(&signed.token).await {
             break;
         }
     }
 
     let age = w.auth.now() - signed.session.audit.created_at;
     assert!(age <= Duration::days(91), "session lived {age}");
-    assert!(
-        w.auth
-            .authenticate(&signed.token, true)
-            .await
-            .unwrap()
-            .is_none()
-    );
+    assert!(!w.is_signed_in(&signed.token).await);
 }
 
 async fn a_dont_remember_session_lasts_a_day_and_never_refreshes(db: TestDb) {
@@ -355,13 +323,7 @@ async fn a_dont_remember_session_lasts_a_day_and_never_refreshes(db: TestDb) {
     assert!(!active.refreshed);
 
     w.clock.advance(Duration::hours(2));
-    assert!(
-        w.auth
-            .authenticate(&signed.token, true)
-            .await
-            .unwrap()
-            .is_none()
-    );
+    assert!(!w.is_signed_in(&signed.token).await);
 }
 
 async fn an_unknown_token_has_no_session(db: TestDb) {
@@ -379,11 +341,7 @@ async fn changing_the_password_with_revocation_ends_every_other_session(db: Test
     let w = world(db);
     let first = w.sign_up("change@example.com").await;
     let other = w
-        .auth
-        .sign_in_with_password(
-            sign_in_input("change@example.com", "Compile-Bug-Moth-1947"),
-            ClientInfo::default(),
-        )
+        .sign_in("change@example.com", "Compile-Bug-Moth-1947")
         .await
         .unwrap();
     let current = w.active(&first.token).await;
@@ -401,42 +359,16 @@ async fn changing_the_password_with_revocation_ends_every_other_session(db: Test
         .unwrap()
         .unwrap();
 
+    assert!(!w.is_signed_in(&first.token).await);
+    assert!(!w.is_signed_in(&other.token).await);
+    assert!(w.is_signed_in(&renewed.token).await);
     assert!(
-        w.auth
-            .authenticate(&first.token, true)
-            .await
-            .unwrap()
-            .is_none()
-    );
-    assert!(
-        w.auth
-            .authenticate(&other.token, true)
-            .await
-            .unwrap()
-            .is_none()
-    );
-    assert!(
-        w.auth
-            .authenticate(&renewed.token, true)
-            .await
-            .unwrap()
-            .is_some()
-    );
-    assert!(
-        w.auth
-            .sign_in_with_password(
-                sign_in_input("change@example.com", "Compile-Bug-Moth-1947"),
-                ClientInfo::default()
-            )
+        w.sign_in("change@example.com", "Compile-Bug-Moth-1947")
             .await
             .is_err()
     );
     assert!(
-        w.auth
-            .sign_in_with_password(
-                sign_in_input("change@example.com", "Nanosecond-Wire-Length"),
-                ClientInfo::default()
-            )
+        w.sign_in("change@example.com", "Nanosecond-Wire-Length")
             .await
             .is_ok()
     );
@@ -459,13 +391,7 @@ async fn a_wrong_current_password_changes_nothing(db: TestDb) {
         .await;
 
     assert!(matches!(result, Err(AuthError::InvalidPassword)));
-    assert!(
-        w.auth
-            .authenticate(&first.token, true)
-            .await
-            .unwrap()
-            .is_some()
-    );
+    assert!(w.is_signed_in(&first.token).await);
 }
 
 async fn deleting_a_user_removes_their_personal_organization(db: TestDb) {
@@ -512,13 +438,7 @@ async fn revoking_another_users_session_does_nothing(db: TestDb) {
         .unwrap();
 
     assert!(!revoked);
-    assert!(
-        w.auth
-            .authenticate(&bob.token, true)
-            .await
-            .unwrap()
-            .is_some()
-    );
+    assert!(w.is_signed_in(&bob.token).await);
     assert!(
         sessions::list_active(w.db.store.conn(), &bob.user.id, w.auth.now())
             .await

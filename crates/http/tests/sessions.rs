@@ -111,14 +111,7 @@ async fn a_bearer_token_works_like_the_cookie(backend: Backend) {
 }
 
 async fn a_session_older_than_a_day_slides_forward_and_reissues_its_cookie(backend: Backend) {
-    let server = TestServer::with(
-        backend,
-        Options {
-            cookie_cache: false,
-            ..Default::default()
-        },
-    )
-    .await;
+    let server = TestServer::with(backend, Options::without_cookie_cache()).await;
     let session = server.sign_up("slide@example.com").await;
     let before =
         server.get("/get-session", Some(&session)).await.json["session"]["expiresAt"].clone();
@@ -138,14 +131,7 @@ async fn a_session_older_than_a_day_slides_forward_and_reissues_its_cookie(backe
 }
 
 async fn disable_refresh_keeps_the_expiry(backend: Backend) {
-    let server = TestServer::with(
-        backend,
-        Options {
-            cookie_cache: false,
-            ..Default::default()
-        },
-    )
-    .await;
+    let server = TestServer::with(backend, Options::without_cookie_cache()).await;
     let session = server.sign_up("norefresh@example.com").await;
     let before =
         server.get("/get-session", Some(&session)).await.json["session"]["expiresAt"].clone();

@@ -34,6 +34,16 @@ pub struct Options {
     pub base_url: Option<String>,
 }
 
+impl Options {
+    /// The defaults with the `session_data` cookie cache off.
+    pub fn without_cookie_cache() -> Self {
+        Self {
+            cookie_cache: false,
+            ..Self::default()
+        }
+    }
+}
+
 impl Default for Options {
     fn default() -> Self {
         Self {
@@ -77,12 +87,7 @@ impl TestServer {
         let db = TestDb::new(backend).await;
         let clock = Arc::new(ManualClock::starting_now());
         let config = AuthConfig {
-            hashing: HashingConfig {
-                memory_kib: 1024,
-                iterations: 1,
-                parallelism: 1,
-                workers: 2,
-            },
+            hashing: HashingConfig::minimal(),
             delete_user_enabled: options.delete_user,
             ..AuthConfig::default()
         };
