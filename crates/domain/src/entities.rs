@@ -2,12 +2,12 @@
 //! the seed's extras (organization type, subscription, member status) and audit fields.
 
 use crate::{
-    AccountId, InvitationId, MemberId, OrganizationId, SessionId, TeamId, TeamMemberId, UserId,
-    VerificationId,
+    AccountId, InvitationId, MemberId, OrganizationId, OutboxMailId, SessionId, TeamId,
+    TeamMemberId, UserId, VerificationId,
 };
 use crate::{
-    Audit, Email, InvitationStatus, MemberRole, MemberStatus, OrganizationType, Secret,
-    SubscriptionStatus, SubscriptionTier,
+    Audit, Email, InvitationStatus, MemberRole, MemberStatus, OrganizationType, OutboxStatus,
+    Secret, SubscriptionStatus, SubscriptionTier,
 };
 use chrono::{DateTime, Utc};
 
@@ -183,6 +183,39 @@ pub struct Invitation {
     pub expires_at: DateTime<Utc>,
     /// Who sent it.
     pub inviter_id: UserId,
+    /// Audit fields.
+    pub audit: Audit,
+}
+
+/// A mail in the outbox: written in the transaction of the flow that sends it, delivered
+/// afterwards by the outbox worker.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxMail {
+    /// The mail's id; also its `Message-ID` and idempotency key.
+    pub id: OutboxMailId,
+    /// Which template made it (`verify-email`, `reset-password`, …).
+    pub template: String,
+    /// The one recipient address.
+    pub recipient: String,
+    /// The subject line (never holds a secret).
+    pub subject: String,
+    /// The sealed text and HTML parts (they hold one-time links); `None` once delivered or
+    /// given up, so no link outlives its mail.
+    pub sealed_body: Option<String>,
+    /// Where the mail stands.
+    pub status: OutboxStatus,
+    /// Delivery attempts started so far.
+    pub attempts: i32,
+    /// Not to be tried before this time.
+    pub next_attempt_at: DateTime<Utc>,
+    /// The node delivering it now, if any.
+    pub lease_owner: Option<String>,
+    /// Until when that node's claim holds.
+    pub lease_until: Option<DateTime<Utc>>,
+    /// Why the last attempt failed.
+    pub last_error: Option<String>,
+    /// When the transport accepted it.
+    pub sent_at: Option<DateTime<Utc>>,
     /// Audit fields.
     pub audit: Audit,
 }

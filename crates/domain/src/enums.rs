@@ -137,6 +137,18 @@ string_enum!(
     }
 );
 
+string_enum!(
+    /// Where a mail in the outbox stands.
+    OutboxStatus, "outbox_status", {
+        /// Waiting for (another) delivery attempt.
+        Pending => "pending",
+        /// Accepted by the transport.
+        Sent => "sent",
+        /// Given up: a permanent refusal, or every attempt failed.
+        Failed => "failed",
+    }
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -88,6 +88,8 @@ typed_id!(/** Id of a [`crate::Member`]. */ MemberId, "mem");
 typed_id!(/** Id of a [`crate::Team`]. */ TeamId, "team");
 typed_id!(/** Id of a [`crate::TeamMember`]. */ TeamMemberId, "tmem");
 typed_id!(/** Id of an [`crate::Invitation`]. */ InvitationId, "inv");
+typed_id!(/** Id of an [`crate::OutboxMail`]. */ OutboxMailId, "mail");
+typed_id!(/** Id of one delivery attempt of an outbox mail. */ OutboxAttemptId, "attempt");
 
 #[cfg(test)]
 mod tests {

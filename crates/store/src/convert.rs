@@ -1,10 +1,10 @@
 //! Rows to domain entities and back. The database only holds what the domain wrote, so ids
 //! and emails are wrapped without re-validation.
 
-use crate::entities::{account, member, organization, session, user};
+use crate::entities::{account, member, organization, outbox_mail, session, user};
 use beep_domain::{
-    Account, AccountId, Audit, Email, Member, MemberId, Organization, OrganizationId, Secret,
-    Session, SessionId, TeamId, User, UserId,
+    Account, AccountId, Audit, Email, Member, MemberId, Organization, OrganizationId, OutboxMail,
+    OutboxMailId, Secret, Session, SessionId, TeamId, User, UserId,
 };
 
 macro_rules! audit_of {
@@ -90,6 +90,26 @@ impl From<member::Model> for Member {
             user_id: UserId::from_trusted(row.user_id),
             role: row.role.into(),
             status: row.status.into(),
+            audit: audit_of!(row),
+        }
+    }
+}
+
+impl From<outbox_mail::Model> for OutboxMail {
+    fn from(row: outbox_mail::Model) -> Self {
+        OutboxMail {
+            id: OutboxMailId::from_trusted(row.id),
+            template: row.template,
+            recipient: row.recipient,
+            subject: row.subject,
+            sealed_body: row.sealed_body,
+            status: row.status.into(),
+            attempts: row.attempts,
+            next_attempt_at: row.next_attempt_at,
+            lease_owner: row.lease_owner,
+            lease_until: row.lease_until,
+            last_error: row.last_error,
+            sent_at: row.sent_at,
             audit: audit_of!(row),
         }
     }

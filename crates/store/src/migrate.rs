@@ -13,7 +13,7 @@ use sea_orm::{
 };
 
 /// The schema version this binary writes and expects.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 /// How the database's schema compares with this binary's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -103,6 +103,7 @@ async fn applied_version(conn: &impl ConnectionTrait) -> Result<i64, StoreError>
 async fn apply(version: i64, backend: Backend, tx: &DatabaseTransaction) -> Result<(), StoreError> {
     match version {
         1 => initial_schema(backend, tx).await,
+        2 => mail_outbox(backend, tx).await,
         other => Err(StoreError::Schema(format!("no migration {other}"))),
     }
 }
@@ -134,6 +135,19 @@ async fn initial_schema(backend: Backend, tx: &DatabaseTransaction) -> Result<()
     create_table(tx, &schema, backend, entities::team::Entity).await?;
     create_table(tx, &schema, backend, entities::team_member::Entity).await?;
     create_table(tx, &schema, backend, entities::invitation::Entity).await?;
+    Ok(())
+}
+
+/// Migration 2: the mail outbox and its delivery attempts.
+async fn mail_outbox(backend: Backend, tx: &DatabaseTransaction) -> Result<(), StoreError> {
+    let schema = Schema::new(tx.get_database_backend());
+    if backend == Backend::Postgres {
+        if let Some(enum_type) = schema.create_enum_from_active_enum::<enums::DbOutboxStatus>() {
+            tx.execute(&enum_type).await?;
+        }
+    }
+    create_table(tx, &schema, backend, entities::outbox_mail::Entity).await?;
+    create_table(tx, &schema, backend, entities::outbox_attempt::Entity).await?;
     Ok(())
 }
 

@@ -349,6 +349,10 @@ async fn database_enums_hold_exactly_the_rust_variants(db: TestDb) {
                 .unwrap(),
             names(SubscriptionStatus::ALL)
         );
+        assert_eq!(
+            in_db::<DbOutboxStatus>(&db.store).await.unwrap().unwrap(),
+            names(OutboxStatus::ALL)
+        );
     }
     // Both databases: every Rust variant is accepted, and nothing else.
     let conn = db.store.conn();

@@ -53,3 +53,6 @@ db_enum!(DbSubscriptionStatus => SubscriptionStatus, "subscription_status", {
     Active => "active", Trialing => "trialing", PastDue => "past_due", Canceled => "canceled",
     Unpaid => "unpaid",
 });
+db_enum!(DbOutboxStatus => OutboxStatus, "outbox_status", {
+    Pending => "pending", Sent => "sent", Failed => "failed",
+});

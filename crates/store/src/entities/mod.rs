@@ -6,6 +6,8 @@ pub mod enums;
 pub mod invitation;
 pub mod member;
 pub mod organization;
+pub mod outbox_attempt;
+pub mod outbox_mail;
 pub mod session;
 pub mod team;
 pub mod team_member;

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod organizations;
+pub mod outbox;
 pub mod sessions;
 pub mod users;
 pub mod verifications;

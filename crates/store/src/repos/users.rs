@@ -104,3 +104,51 @@ pub async fn count(conn: &impl ConnectionTrait) -> Result<u64, StoreError> {
     use sea_orm::PaginatorTrait;
     Ok(user::Entity::find().count(conn).await?)
 }
+
+/// Marks the user's address as verified if it is still `email` (a link sent to an older
+/// address must not verify a newer one). `false` when the address changed or the user is gone.
+pub async fn mark_email_verified(
+    conn: &impl ConnectionTrait,
+    id: &UserId,
+    email: &Email,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let result = user::Entity::update_many()
+        .col_expr(user::Column::EmailVerified, Expr::value(true))
+        .col_expr(user::Column::UpdatedAt, Expr::value(now))
+        .col_expr(user::Column::UpdatedBy, Expr::value(id.as_str()))
+        .col_expr(
+            user::Column::Version,
+            Expr::col(user::Column::Version).add(1),
+        )
+        .filter(user::Column::Id.eq(id.as_str()))
+        .filter(user::Column::Email.eq(email.as_str()))
+        .exec(conn)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// Moves the user from address `from` to the verified address `to`. `false` when the address
+/// is no longer `from`; [`StoreError::Conflict`] when `to` belongs to someone else by now.
+pub async fn change_email(
+    conn: &impl ConnectionTrait,
+    id: &UserId,
+    from: &Email,
+    to: &Email,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let result = user::Entity::update_many()
+        .col_expr(user::Column::Email, Expr::value(to.as_str()))
+        .col_expr(user::Column::EmailVerified, Expr::value(true))
+        .col_expr(user::Column::UpdatedAt, Expr::value(now))
+        .col_expr(user::Column::UpdatedBy, Expr::value(id.as_str()))
+        .col_expr(
+            user::Column::Version,
+            Expr::col(user::Column::Version).add(1),
+        )
+        .filter(user::Column::Id.eq(id.as_str()))
+        .filter(user::Column::Email.eq(from.as_str()))
+        .exec(conn)
+        .await?;
+    Ok(result.rows_affected == 1)
+}

@@ -25,6 +25,18 @@ pub async fn insert(conn: &impl ConnectionTrait, row: &Verification) -> Result<(
     Ok(())
 }
 
+/// The row with this identifier, expired or not, without consuming it.
+pub async fn find(
+    conn: &impl ConnectionTrait,
+    identifier: &str,
+) -> Result<Option<Verification>, StoreError> {
+    Ok(verification::Entity::find()
+        .filter(verification::Column::Identifier.eq(identifier))
+        .one(conn)
+        .await?
+        .map(from_row))
+}
+
 /// Consumes the row with this identifier: it is deleted, and returned only if this call was
 /// the one that deleted it and it had not expired. Two concurrent calls never both succeed.
 pub async fn consume(
@@ -45,7 +57,11 @@ pub async fn consume(
     if deleted.rows_affected != 1 || row.expires_at <= now {
         return Ok(None);
     }
-    Ok(Some(Verification {
+    Ok(Some(from_row(row)))
+}
+
+fn from_row(row: verification::Model) -> Verification {
+    Verification {
         id: VerificationId::from_trusted(row.id),
         identifier: row.identifier,
         value: row.value,
@@ -57,7 +73,7 @@ pub async fn consume(
             updated_by: row.updated_by,
             version: row.version,
         },
-    }))
+    }
 }
 
 /// Deletes every row whose identifier starts with `prefix` and whose value is `value`
