@@ -4,10 +4,13 @@ use crate::clock::Clock;
 use crate::config::AuthConfig;
 use crate::error::AuthError;
 use crate::login_throttle::{Attempt, LoginThrottle};
+use crate::mail::{OUTBOX_PURPOSE, SealingKey};
 use crate::password_hasher::PasswordHasher;
+use beep_email::Templates;
 use beep_store::Store;
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
+use tokio::sync::Notify;
 
 /// The auth service: store, clock, hasher and settings. Cheap to clone.
 #[derive(Clone)]
@@ -21,6 +24,10 @@ struct Inner {
     hasher: PasswordHasher,
     throttle: LoginThrottle,
     config: AuthConfig,
+    templates: Templates,
+    outbox_key: SealingKey,
+    outbox_signal: Notify,
+    mail_host: String,
 }
 
 impl std::fmt::Debug for Auth {
@@ -33,9 +40,17 @@ impl std::fmt::Debug for Auth {
 }
 
 impl Auth {
-    /// Builds the service; computes the hasher's timing-equaliser hash once.
+    /// Builds the service: computes the hasher's timing-equaliser hash once and loads the
+    /// mail templates (a broken override stops the start, not a later mail).
     pub fn new(store: Store, clock: Arc<dyn Clock>, config: AuthConfig) -> Result<Self, AuthError> {
         let hasher = PasswordHasher::new(config.hashing)?;
+        let templates = match &config.email.templates_dir {
+            Some(dir) => Templates::with_overrides(&config.app_name, dir)
+                .map_err(|e| AuthError::Internal(format!("mail templates: {e}")))?,
+            None => Templates::builtin(&config.app_name),
+        };
+        let outbox_key = SealingKey::derive(config.secret.expose(), OUTBOX_PURPOSE);
+        let mail_host = host_of(&config.email.links_base);
         Ok(Self {
             inner: Arc::new(Inner {
                 store,
@@ -43,8 +58,32 @@ impl Auth {
                 hasher,
                 throttle: LoginThrottle::default(),
                 config,
+                templates,
+                outbox_key,
+                outbox_signal: Notify::new(),
+                mail_host,
             }),
         })
+    }
+
+    /// The mail templates.
+    pub(crate) fn templates(&self) -> &Templates {
+        &self.inner.templates
+    }
+
+    /// The key the outbox seals mail bodies with.
+    pub(crate) fn outbox_key(&self) -> &SealingKey {
+        &self.inner.outbox_key
+    }
+
+    /// Raised when this node queues mail, so its worker need not wait for the next poll.
+    pub(crate) fn outbox_signal(&self) -> &Notify {
+        &self.inner.outbox_signal
+    }
+
+    /// The host named in `Message-ID`s (the public base URL's).
+    pub(crate) fn mail_host(&self) -> &str {
+        &self.inner.mail_host
     }
 
     /// The store.
@@ -73,5 +112,20 @@ impl Auth {
     /// Now, by the service's clock.
     pub fn now(&self) -> DateTime<Utc> {
         self.inner.clock.now()
+    }
+}
+
+/// The host of a URL such as `https://auth.example.com:8443/api/auth` (`auth.example.com`).
+fn host_of(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host = authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host);
+    let host = host.split(':').next().unwrap_or_default();
+    if host.is_empty() {
+        "localhost".to_owned()
+    } else {
+        host.to_owned()
     }
 }

@@ -1,7 +1,8 @@
 //! Settings of the flows (not of the server: ports and URLs belong to the CLI).
 
-use beep_domain::PasswordPolicy;
+use beep_domain::{PasswordPolicy, Secret};
 use chrono::Duration;
+use std::path::PathBuf;
 
 /// Session lifetimes (the seed: 30 days, refreshed at most once a day).
 #[derive(Debug, Clone)]
@@ -67,6 +68,61 @@ impl HashingConfig {
     }
 }
 
+/// Mail: what is sent, where its links point, and how the flows that send it behave.
+#[derive(Debug, Clone)]
+pub struct EmailConfig {
+    /// The `From` of every mail (`EMAIL_FROM`).
+    pub from: String,
+    /// Where the links in mails point: the public base URL plus the API's base path,
+    /// e.g. `https://auth.example.com/api/auth`. Always from configuration, never from a
+    /// request's `Host` header (a forged host would otherwise receive reset tokens).
+    pub links_base: String,
+    /// A folder of template overrides, loaded once at start.
+    pub templates_dir: Option<PathBuf>,
+    /// Unverified users may not sign in (the seed: `false`).
+    pub require_verification: bool,
+    /// Sign-up sends the verification mail (the seed: `true`).
+    pub send_verification_on_sign_up: bool,
+    /// Following a verification link signs the user in.
+    pub auto_sign_in_after_verification: bool,
+    /// How long a verification or change-of-email link works.
+    pub verification_expires_in: Duration,
+    /// How long a password-reset link works (better-auth: 1 hour).
+    pub reset_expires_in: Duration,
+    /// A password reset ends every session of the user.
+    pub revoke_sessions_on_reset: bool,
+    /// Users may change their address (through a link sent to the new one).
+    pub change_email_enabled: bool,
+    /// At most this many mails of one kind to one address per `recipient_window`; more
+    /// requests are answered as usual but send nothing.
+    pub recipient_limit: u64,
+    /// The window of `recipient_limit`.
+    pub recipient_window: Duration,
+    /// Routes that must not reveal whether an address has an account answer no sooner than
+    /// this, whatever work they did.
+    pub enumeration_floor: std::time::Duration,
+}
+
+impl Default for EmailConfig {
+    fn default() -> Self {
+        Self {
+            from: "beep-iam <no-reply@localhost>".to_owned(),
+            links_base: "http://localhost:3000/api/auth".to_owned(),
+            templates_dir: None,
+            require_verification: false,
+            send_verification_on_sign_up: true,
+            auto_sign_in_after_verification: false,
+            verification_expires_in: Duration::hours(1),
+            reset_expires_in: Duration::hours(1),
+            revoke_sessions_on_reset: true,
+            change_email_enabled: true,
+            recipient_limit: 5,
+            recipient_window: Duration::minutes(10),
+            enumeration_floor: std::time::Duration::from_millis(500),
+        }
+    }
+}
+
 /// Everything the flows need to know.
 #[derive(Debug, Clone)]
 pub struct AuthConfig {
@@ -82,6 +138,11 @@ pub struct AuthConfig {
     pub sign_up_enabled: bool,
     /// Whether users may delete themselves.
     pub delete_user_enabled: bool,
+    /// Mail settings.
+    pub email: EmailConfig,
+    /// The server secret; keys for data sealed at rest (mail bodies in the outbox) are derived
+    /// from it. The default is random per process, so set it wherever nodes share a database.
+    pub secret: Secret<String>,
 }
 
 impl Default for AuthConfig {
@@ -93,6 +154,8 @@ impl Default for AuthConfig {
             hashing: HashingConfig::default(),
             sign_up_enabled: true,
             delete_user_enabled: true,
+            email: EmailConfig::default(),
+            secret: Secret::new(crate::tokens::random_alphanumeric(48)),
         }
     }
 }

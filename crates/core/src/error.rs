@@ -51,6 +51,30 @@ pub enum AuthError {
         /// Seconds to wait.
         retry_after_secs: u64,
     },
+    /// A mailed token is unknown, used, forged or made for another purpose.
+    #[error("Invalid token")]
+    InvalidToken,
+    /// A mailed token was real but is past its lifetime.
+    #[error("Token expired")]
+    TokenExpired,
+    /// The user a token was made for no longer exists.
+    #[error("User not found")]
+    UserNotFound,
+    /// A signed-in user asked for a verification mail to another address.
+    #[error("Email mismatch")]
+    EmailMismatch,
+    /// The address is verified already.
+    #[error("Email is already verified")]
+    EmailAlreadyVerified,
+    /// Sign-in with a correct password, but the address must be verified first.
+    #[error("Email not verified")]
+    EmailNotVerified,
+    /// A change of email to the current address.
+    #[error("Email is the same")]
+    EmailIsTheSame,
+    /// Changing the email is turned off.
+    #[error("Change email is disabled")]
+    ChangeEmailDisabled,
     /// The row changed under us (a concurrent update won).
     #[error("The resource was changed concurrently; retry")]
     Conflict,

@@ -9,13 +9,14 @@ mod error;
 pub mod flows;
 pub mod hooks;
 pub mod login_throttle;
+pub mod mail;
 pub mod password_hasher;
 pub mod rate_limit;
 pub mod tokens;
 
 pub use auth::Auth;
 pub use clock::{Clock, ManualClock, SystemClock};
-pub use config::{AuthConfig, HashingConfig, SessionConfig};
+pub use config::{AuthConfig, EmailConfig, HashingConfig, SessionConfig};
 pub use error::AuthError;
 pub use flows::{ActiveSession, ClientInfo, SignedIn};
 pub use tokens::SessionToken;

@@ -16,12 +16,7 @@ impl SessionToken {
 
     /// A fresh random token from the OS's CSPRNG.
     pub fn generate() -> Self {
-        let token: String = rand::rngs::OsRng
-            .sample_iter(&Alphanumeric)
-            .take(Self::LENGTH)
-            .map(char::from)
-            .collect();
-        Self(Secret::new(token))
+        Self(Secret::new(random_alphanumeric(Self::LENGTH)))
     }
 
     /// Wraps a token presented by a client (after its signature was checked).
@@ -38,6 +33,46 @@ impl SessionToken {
     pub fn digest(&self) -> String {
         digest_hex(self.expose())
     }
+}
+
+/// The secret in a mailed link (verification, reset, change of email): 32 characters from
+/// `[A-Za-z0-9]`, about 190 bits. Only a digest is stored, under a purpose prefix, so a
+/// token made for one purpose is worthless for another.
+#[derive(Debug, Clone)]
+pub struct LinkToken(Secret<String>);
+
+impl LinkToken {
+    /// A fresh random token.
+    pub fn generate() -> Self {
+        Self(Secret::new(random_alphanumeric(SessionToken::LENGTH)))
+    }
+
+    /// Wraps a token presented by a client. `None` when it cannot be one of ours (so junk
+    /// never reaches the database).
+    pub fn from_client(token: &str) -> Option<Self> {
+        let plausible =
+            token.len() == SessionToken::LENGTH && token.chars().all(|c| c.is_ascii_alphanumeric());
+        plausible.then(|| Self(Secret::new(token.to_owned())))
+    }
+
+    /// The token text, for the link.
+    pub fn expose(&self) -> &str {
+        self.0.expose()
+    }
+
+    /// The verification identifier for `purpose`: `purpose:` plus the SHA-256 digest.
+    pub fn identifier(&self, purpose: &str) -> String {
+        format!("{purpose}:{}", digest_hex(self.expose()))
+    }
+}
+
+/// `length` random characters from `[A-Za-z0-9]`, from the OS's CSPRNG.
+pub fn random_alphanumeric(length: usize) -> String {
+    rand::rngs::OsRng
+        .sample_iter(&Alphanumeric)
+        .take(length)
+        .map(char::from)
+        .collect()
 }
 
 /// Hex SHA-256 of a string.

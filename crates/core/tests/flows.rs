@@ -25,6 +25,8 @@ impl World {
             .sign_up(sign_up_input(email), ClientInfo::default())
             .await
             .unwrap()
+            .signed_in()
+            .expect("signed in")
     }
 
     /// Signs in `email` with `password`.
@@ -66,6 +68,7 @@ fn sign_up_input(email: &str) -> SignUp {
         password: Secret::new("Compile-Bug-Moth-1947".into()),
         image: None,
         remember_me: true,
+        callback_url: None,
     }
 }
 
@@ -135,7 +138,13 @@ async fn a_nameless_user_gets_a_user_organization(db: TestDb) {
     let mut input = sign_up_input("nameless@example.com");
     input.name = "".into();
 
-    let signed = w.auth.sign_up(input, ClientInfo::default()).await.unwrap();
+    let signed = w
+        .auth
+        .sign_up(input, ClientInfo::default())
+        .await
+        .unwrap()
+        .signed_in()
+        .unwrap();
 
     let orgs = organizations::personal_of(w.db.store.conn(), &signed.user.id)
         .await
@@ -166,7 +175,15 @@ async fn a_failure_late_in_sign_up_leaves_no_rows(db: TestDb) {
         .await;
 
     assert!(matches!(result, Err(AuthError::Internal(_))));
-    for table in ["user", "account", "organization", "member", "session"] {
+    for table in [
+        "user",
+        "account",
+        "organization",
+        "member",
+        "session",
+        "verification",
+        "outbox_mail",
+    ] {
         assert_eq!(
             count(conn, table).await,
             0,
@@ -312,7 +329,13 @@ async fn a_dont_remember_session_lasts_a_day_and_never_refreshes(db: TestDb) {
     let w = world(db);
     let mut input = sign_up_input("brief@example.com");
     input.remember_me = false;
-    let signed = w.auth.sign_up(input, ClientInfo::default()).await.unwrap();
+    let signed = w
+        .auth
+        .sign_up(input, ClientInfo::default())
+        .await
+        .unwrap()
+        .signed_in()
+        .unwrap();
     assert_eq!(
         signed.session.expires_at,
         signed.session.audit.created_at + Duration::days(1)
@@ -421,7 +444,15 @@ async fn deleting_a_user_removes_their_personal_organization(db: TestDb) {
         .unwrap();
 
     let conn = w.db.store.conn();
-    for table in ["user", "account", "organization", "member", "session"] {
+    for table in [
+        "user",
+        "account",
+        "organization",
+        "member",
+        "session",
+        "verification",
+        "outbox_mail",
+    ] {
         assert_eq!(count(conn, table).await, 0, "{table} kept a row");
     }
 }

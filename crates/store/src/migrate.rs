@@ -141,10 +141,10 @@ async fn initial_schema(backend: Backend, tx: &DatabaseTransaction) -> Result<()
 /// Migration 2: the mail outbox and its delivery attempts.
 async fn mail_outbox(backend: Backend, tx: &DatabaseTransaction) -> Result<(), StoreError> {
     let schema = Schema::new(tx.get_database_backend());
-    if backend == Backend::Postgres {
-        if let Some(enum_type) = schema.create_enum_from_active_enum::<enums::DbOutboxStatus>() {
-            tx.execute(&enum_type).await?;
-        }
+    if backend == Backend::Postgres
+        && let Some(enum_type) = schema.create_enum_from_active_enum::<enums::DbOutboxStatus>()
+    {
+        tx.execute(&enum_type).await?;
     }
     create_table(tx, &schema, backend, entities::outbox_mail::Entity).await?;
     create_table(tx, &schema, backend, entities::outbox_attempt::Entity).await?;

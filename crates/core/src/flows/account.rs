@@ -4,8 +4,9 @@ use super::sign_up::{validate_image, validate_name};
 use super::{ActiveSession, ClientInfo, SignedIn};
 use crate::{Auth, AuthError};
 use beep_domain::{Account, PlainPassword, Secret, User};
+use beep_email::{Template, Vars};
 use beep_store::StoreError;
-use beep_store::repos::{accounts, organizations, sessions, users};
+use beep_store::repos::{accounts, organizations, outbox, sessions, users, verifications};
 
 /// Profile fields to change; `None` leaves a field alone.
 #[derive(Debug, Clone, Default)]
@@ -109,7 +110,22 @@ impl Auth {
         } else {
             None
         };
+        // Earlier reset links must not undo this change; the owner hears of it.
+        verifications::delete_by_value(&tx, "reset-password:", user.id.as_str()).await?;
+        let vars = Vars {
+            name: Some(user.name.clone()),
+            ..Vars::default()
+        };
+        self.queue_mail(
+            &tx,
+            Template::PasswordChanged,
+            &user.email,
+            vars,
+            Some(&user.id),
+        )
+        .await?;
         tx.commit().await.map_err(StoreError::from)?;
+        self.wake_outbox();
         tracing::info!(user_id = %user.id, revoke_other_sessions, "password changed");
         Ok(signed_in)
     }
@@ -139,6 +155,9 @@ impl Auth {
         }
         let tx = self.store().write().await?;
         organizations::delete_personal_of(&tx, &user.id).await?;
+        // Pending links die with the user, and no mail keeps their address.
+        verifications::delete_created_by(&tx, &user.id).await?;
+        outbox::delete_for_user(&tx, &user.id, user.email.as_str()).await?;
         users::delete(&tx, &user.id).await?;
         tx.commit().await.map_err(StoreError::from)?;
         tracing::info!(user_id = %user.id, "user deleted");

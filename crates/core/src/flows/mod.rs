@@ -2,13 +2,18 @@
 //! input, does its writes in one transaction, and runs the seed's hooks inside it.
 
 mod account;
+mod change_email;
+mod email_verification;
+mod password_reset;
 mod sessions;
 mod sign_in;
 mod sign_up;
 
 pub use account::{DeleteUser, UpdateUser};
+pub use email_verification::EmailVerified;
+pub use password_reset::PasswordReset;
 pub use sign_in::SignIn;
-pub use sign_up::SignUp;
+pub use sign_up::{SignUp, SignUpOutcome};
 
 use crate::Auth;
 use crate::hooks;

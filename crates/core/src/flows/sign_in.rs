@@ -53,6 +53,11 @@ impl Auth {
             return Err(AuthError::InvalidEmailOrPassword);
         };
         attempt.succeeded();
+        if self.config().email.require_verification && !user.email_verified {
+            // Only a caller who knows the password learns this, and gets a fresh link.
+            self.resend_verification_after_sign_in(&user).await?;
+            return Err(AuthError::EmailNotVerified);
+        }
 
         let rehash = if outcome.needs_rehash {
             Some(self.hasher().hash(password).await?)

@@ -1,11 +1,12 @@
 //! Sign-up with email and password: user, credential account, personal organization, owner
-//! membership and first session, in one transaction.
+//! membership, first session and the verification mail, in one transaction.
 
 use super::{ClientInfo, SignedIn};
 use crate::{Auth, AuthError, hooks};
 use beep_domain::{
     Account, AccountId, Audit, CREDENTIAL_PROVIDER, Email, PlainPassword, Secret, User, UserId,
 };
+use beep_email::{Template, Vars};
 use beep_store::StoreError;
 use beep_store::repos::{accounts, users};
 
@@ -27,11 +28,47 @@ pub struct SignUp {
     pub image: Option<String>,
     /// `false`: a one-day session that is never refreshed.
     pub remember_me: bool,
+    /// Where the verification link leads after verifying (already checked by the caller).
+    pub callback_url: Option<String>,
+}
+
+/// How a sign-up ended.
+#[derive(Debug, Clone)]
+pub enum SignUpOutcome {
+    /// The user exists and is signed in.
+    SignedIn(Box<SignedIn>),
+    /// Verification is required before signing in: no session. When the address was taken
+    /// already, this is a stand-in user that was never stored (the answer must not differ),
+    /// and the owner of the address gets a mail about the attempt.
+    AwaitingVerification(User),
+}
+
+impl SignUpOutcome {
+    /// The new session, when the sign-up opened one.
+    pub fn signed_in(self) -> Option<SignedIn> {
+        match self {
+            SignUpOutcome::SignedIn(signed) => Some(*signed),
+            SignUpOutcome::AwaitingVerification(_) => None,
+        }
+    }
+
+    /// The user (a stand-in for a taken address under required verification).
+    pub fn user(&self) -> &User {
+        match self {
+            SignUpOutcome::SignedIn(signed) => &signed.user,
+            SignUpOutcome::AwaitingVerification(user) => user,
+        }
+    }
 }
 
 impl Auth {
-    /// Creates a user with a password and signs them in.
-    pub async fn sign_up(&self, input: SignUp, client: ClientInfo) -> Result<SignedIn, AuthError> {
+    /// Creates a user with a password and signs them in (or, when verification is required,
+    /// leaves them to follow the mailed link).
+    pub async fn sign_up(
+        &self,
+        input: SignUp,
+        client: ClientInfo,
+    ) -> Result<SignUpOutcome, AuthError> {
         if !self.config().sign_up_enabled {
             return Err(AuthError::SignUpDisabled);
         }
@@ -41,11 +78,12 @@ impl Auth {
         let policy = self.config().password_policy;
         policy.check_length(input.password.expose())?;
         let password = self.check_new_password(input.password.expose(), &email, &name)?;
+        let require_verification = self.config().email.require_verification;
         // Cheap early answer; the unique index still decides a race.
-        if users::find_by_email(self.store().conn(), &email)
-            .await?
-            .is_some()
-        {
+        if let Some(owner) = users::find_by_email(self.store().conn(), &email).await? {
+            if require_verification {
+                return self.answer_taken_address(&owner, name, image).await;
+            }
             return Err(AuthError::UserAlreadyExists);
         }
         let hash = self.hasher().hash(password).await?;
@@ -77,16 +115,70 @@ impl Auth {
         }
         accounts::insert(&tx, &account).await?;
         hooks::on_user_created(&tx, &user).await?;
-        let (session, token) = self
-            .create_session(&tx, &user, input.remember_me, &client)
-            .await?;
+        let mailed = if self.config().email.send_verification_on_sign_up || require_verification {
+            self.queue_verification(&tx, &user, input.callback_url.as_deref())
+                .await?
+        } else {
+            false
+        };
+        let session = if require_verification {
+            None
+        } else {
+            Some(
+                self.create_session(&tx, &user, input.remember_me, &client)
+                    .await?,
+            )
+        };
         tx.commit().await.map_err(StoreError::from)?;
+        if mailed {
+            self.wake_outbox();
+        }
         tracing::info!(user_id = %user.id, "user signed up");
-        Ok(SignedIn {
-            user,
-            session,
-            token,
+        Ok(match session {
+            Some((session, token)) => SignUpOutcome::SignedIn(Box::new(SignedIn {
+                user,
+                session,
+                token,
+            })),
+            None => SignUpOutcome::AwaitingVerification(user),
         })
+    }
+
+    /// A sign-up for a taken address while verification is required: the caller sees what a
+    /// new user would see; the owner gets a mail saying someone tried to register.
+    async fn answer_taken_address(
+        &self,
+        owner: &User,
+        name: String,
+        image: Option<String>,
+    ) -> Result<SignUpOutcome, AuthError> {
+        let tx = self.store().write().await?;
+        let mailed = self
+            .may_mail(&tx, &owner.email, &[Template::SignUpAttempt])
+            .await?;
+        if mailed {
+            let vars = Vars {
+                url: Some(self.config().email.links_base.clone()),
+                name: Some(owner.name.clone()),
+                ..Vars::default()
+            };
+            self.queue_mail(&tx, Template::SignUpAttempt, &owner.email, vars, None)
+                .await?;
+        }
+        tx.commit().await.map_err(StoreError::from)?;
+        if mailed {
+            self.wake_outbox();
+        }
+        let now = self.now();
+        let stand_in = UserId::generate();
+        Ok(SignUpOutcome::AwaitingVerification(User {
+            audit: Audit::created(now, Some(stand_in.as_str())),
+            id: stand_in,
+            name,
+            email: owner.email.clone(),
+            email_verified: false,
+            image,
+        }))
     }
 }
 

@@ -209,6 +209,24 @@ pub async fn finish_attempt(
     Ok(updated.rows_affected == 1)
 }
 
+/// Forgets the mail of a deleted user: what they caused to be sent and what went to their
+/// address (attempts go with it).
+pub async fn delete_for_user(
+    conn: &impl ConnectionTrait,
+    user_id: &beep_domain::UserId,
+    address: &str,
+) -> Result<u64, StoreError> {
+    Ok(outbox_mail::Entity::delete_many()
+        .filter(
+            sea_orm::Condition::any()
+                .add(outbox_mail::Column::CreatedBy.eq(user_id.as_str()))
+                .add(outbox_mail::Column::Recipient.eq(address)),
+        )
+        .exec(conn)
+        .await?
+        .rows_affected)
+}
+
 /// The earliest time a pending mail becomes due, if any is pending.
 pub async fn next_due_at(conn: &impl ConnectionTrait) -> Result<Option<DateTime<Utc>>, StoreError> {
     let next = outbox_mail::Entity::find()

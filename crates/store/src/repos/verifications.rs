@@ -90,3 +90,15 @@ pub async fn delete_by_value(
         .await?
         .rows_affected)
 }
+
+/// Deletes every row a user created (their pending links), when the user is deleted.
+pub async fn delete_created_by(
+    conn: &impl ConnectionTrait,
+    user_id: &beep_domain::UserId,
+) -> Result<u64, StoreError> {
+    Ok(verification::Entity::delete_many()
+        .filter(verification::Column::CreatedBy.eq(user_id.as_str()))
+        .exec(conn)
+        .await?
+        .rows_affected)
+}
