@@ -6,7 +6,7 @@ use crate::cookies::{CookieJar, DONT_REMEMBER, SESSION_DATA, SESSION_TOKEN, perc
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::wire::{SessionJson, UserJson};
-use axum::extract::{FromRequestParts, Request, State};
+use axum::extract::{FromRequestParts, OptionalFromRequestParts, Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
 use beep_core::{ActiveSession, SessionToken};
@@ -174,5 +174,23 @@ impl FromRequestParts<AppState> for CurrentSession {
             *slot = Some((token.clone(), active.session.clone(), active.user.clone()));
         }
         Ok(Self { active, token })
+    }
+}
+
+impl OptionalFromRequestParts<AppState> for CurrentSession {
+    type Rejection = ApiError;
+
+    /// `None` when the request presents no valid session (routes where a session is optional).
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Option<Self>, Self::Rejection> {
+        match <Self as FromRequestParts<AppState>>::from_request_parts(parts, state).await {
+            Ok(current) => Ok(Some(current)),
+            Err(ApiError::Coded { status, .. }) if status == http::StatusCode::UNAUTHORIZED => {
+                Ok(None)
+            }
+            Err(other) => Err(other),
+        }
     }
 }

@@ -135,6 +135,35 @@ impl From<AuthError> for ApiError {
             AuthError::TooManyAttempts { retry_after_secs } => {
                 ApiError::TooManyRequests { retry_after_secs }
             }
+            AuthError::InvalidToken => {
+                ApiError::coded(S::BAD_REQUEST, "INVALID_TOKEN", "Invalid token")
+            }
+            AuthError::TokenExpired => {
+                ApiError::coded(S::BAD_REQUEST, "TOKEN_EXPIRED", "Token expired")
+            }
+            AuthError::UserNotFound => {
+                ApiError::coded(S::BAD_REQUEST, "USER_NOT_FOUND", "User not found")
+            }
+            AuthError::EmailMismatch => {
+                ApiError::coded(S::BAD_REQUEST, "EMAIL_MISMATCH", "Email mismatch")
+            }
+            AuthError::EmailAlreadyVerified => ApiError::coded(
+                S::BAD_REQUEST,
+                "EMAIL_ALREADY_VERIFIED",
+                "Email is already verified",
+            ),
+            AuthError::EmailNotVerified => {
+                ApiError::coded(S::FORBIDDEN, "EMAIL_NOT_VERIFIED", "Email not verified")
+            }
+            AuthError::EmailIsTheSame => ApiError::Message {
+                status: S::BAD_REQUEST,
+                message: "Email is the same",
+            },
+            AuthError::ChangeEmailDisabled => ApiError::coded(
+                S::BAD_REQUEST,
+                "CHANGE_EMAIL_DISABLED",
+                "Change email is disabled",
+            ),
             AuthError::Conflict => ApiError::coded(
                 S::CONFLICT,
                 "CONFLICT",

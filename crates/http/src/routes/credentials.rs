@@ -11,7 +11,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use beep_core::SignedIn;
-use beep_core::flows::{SignIn, SignUp};
+use beep_core::flows::{SignIn, SignUp, SignUpOutcome};
 use beep_domain::{Email, Secret};
 use http::{HeaderValue, header};
 use serde_json::json;
@@ -35,7 +35,7 @@ pub async fn sign_up(
     body.finish()?;
     check_callback(&state, callback.as_deref())?;
 
-    let signed = state
+    let outcome = state
         .auth
         .sign_up(
             SignUp {
@@ -44,18 +44,26 @@ pub async fn sign_up(
                 password,
                 image,
                 remember_me,
+                callback_url: callback,
             },
             client,
         )
         .await?;
 
-    let mut response = Json(json!({
-        "token": signed.session.id.to_string(),
-        "user": UserJson::from(&signed.user),
-    }))
-    .into_response();
-    set_login_cookies(&state, &mut response, &signed);
-    Ok(response)
+    Ok(match outcome {
+        SignUpOutcome::SignedIn(signed) => {
+            let mut response = Json(json!({
+                "token": signed.session.id.to_string(),
+                "user": UserJson::from(&signed.user),
+            }))
+            .into_response();
+            set_login_cookies(&state, &mut response, &signed);
+            response
+        }
+        SignUpOutcome::AwaitingVerification(user) => {
+            Json(json!({ "token": null, "user": UserJson::from(&user) })).into_response()
+        }
+    })
 }
 
 /// Checks the password and opens a session: `{redirect, token, url?, user}`.

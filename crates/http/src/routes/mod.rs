@@ -2,6 +2,7 @@
 
 mod account;
 mod credentials;
+mod email;
 mod meta;
 mod sessions;
 
@@ -34,6 +35,11 @@ pub const PATHS: &[&str] = &[
     "/change-password",
     "/verify-password",
     "/delete-user",
+    "/send-verification-email",
+    "/verify-email",
+    "/request-password-reset",
+    "/reset-password",
+    "/change-email",
 ];
 
 /// The better-auth routes, relative to the base path.
@@ -57,7 +63,19 @@ pub fn auth_routes(state: &AppState) -> Router<AppState> {
         )
         .route("/update-user", post(account::update_user))
         .route("/change-password", post(account::change_password))
-        .route("/verify-password", post(account::verify_password));
+        .route("/verify-password", post(account::verify_password))
+        .route(
+            "/send-verification-email",
+            post(email::send_verification_email),
+        )
+        .route("/verify-email", get(email::verify_email))
+        .route(
+            "/request-password-reset",
+            post(email::request_password_reset),
+        )
+        .route("/reset-password", post(email::reset_password))
+        .route("/reset-password/{token}", get(email::reset_password_link))
+        .route("/change-email", post(email::change_email));
     if state.auth.config().delete_user_enabled {
         router = router.route("/delete-user", post(account::delete_user));
     }

@@ -4,8 +4,10 @@
 #![allow(dead_code)]
 
 use base64::Engine as _;
-use beep_core::{Auth, AuthConfig, HashingConfig, ManualClock};
+use beep_core::mail::{OutboxSettings, OutboxWorker};
+use beep_core::{Auth, AuthConfig, EmailConfig, HashingConfig, ManualClock};
 use beep_domain::Secret;
+use beep_email::{Transport, TransportConfig};
 use beep_http::{AppState, HttpSettings, TrustedOrigins};
 use beep_store::Backend;
 use beep_store::testing::{TestDb, count_rows};
@@ -32,6 +34,14 @@ pub struct Options {
     pub trusted_proxies: Vec<std::net::IpAddr>,
     /// The public base URL, when it is not the server's own `http://127.0.0.1:port`.
     pub base_url: Option<String>,
+    /// Deliver the outbox to this SMTP server (no delivery when `None`).
+    pub smtp_url: Option<String>,
+    /// Unverified users may not sign in.
+    pub require_verification: bool,
+    /// Following a verification link signs the user in.
+    pub auto_sign_in_after_verification: bool,
+    /// The anti-enumeration answer floor (short by default, so tests run fast).
+    pub enumeration_floor: std::time::Duration,
 }
 
 impl Options {
@@ -54,6 +64,20 @@ impl Default for Options {
             max_body_bytes: 64 * 1024,
             trusted_proxies: Vec::new(),
             base_url: None,
+            smtp_url: None,
+            require_verification: false,
+            auto_sign_in_after_verification: false,
+            enumeration_floor: std::time::Duration::from_millis(20),
+        }
+    }
+}
+
+impl Options {
+    /// The defaults, delivering mail to `sink`.
+    pub fn mailing_to(sink: &beep_email::testing::SmtpSink) -> Self {
+        Self {
+            smtp_url: Some(sink.url()),
+            ..Self::default()
         }
     }
 }
@@ -86,15 +110,23 @@ impl TestServer {
     pub async fn with(backend: Backend, options: Options) -> Self {
         let db = TestDb::new(backend).await;
         let clock = Arc::new(ManualClock::starting_now());
-        let config = AuthConfig {
-            hashing: HashingConfig::minimal(),
-            delete_user_enabled: options.delete_user,
-            ..AuthConfig::default()
-        };
-        let auth = Auth::new(db.store.clone(), clock.clone(), config).unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let public = options.base_url.clone().unwrap_or_else(|| base.clone());
+        let config = AuthConfig {
+            hashing: HashingConfig::minimal(),
+            delete_user_enabled: options.delete_user,
+            email: EmailConfig {
+                links_base: format!("{public}/api/auth"),
+                require_verification: options.require_verification,
+                auto_sign_in_after_verification: options.auto_sign_in_after_verification,
+                enumeration_floor: options.enumeration_floor,
+                ..EmailConfig::default()
+            },
+            secret: Secret::new(SECRET.to_owned()),
+            ..AuthConfig::default()
+        };
+        let auth = Auth::new(db.store.clone(), clock.clone(), config).unwrap();
         let mut settings = HttpSettings::new(&public, Secret::new(SECRET.to_owned()));
         settings.trusted_origins = TrustedOrigins::new(&public, &options.trusted_origins);
         settings.trusted_proxies = options.trusted_proxies.clone();
@@ -106,13 +138,31 @@ impl TestServer {
         }
         let state = AppState::new(auth.clone(), settings);
         let (stop, stopped) = oneshot::channel::<()>();
+        let (stop_mail, mail_stopped) = oneshot::channel::<()>();
         tokio::spawn(beep_http::serve(
             listener,
             state,
             Box::pin(async move {
                 let _ = stopped.await;
+                let _ = stop_mail.send(());
             }),
         ));
+        if let Some(url) = &options.smtp_url {
+            let transport = Transport::new(TransportConfig::Smtp {
+                url: url.clone(),
+                timeout: std::time::Duration::from_secs(5),
+            })
+            .unwrap();
+            let settings = OutboxSettings {
+                poll_interval: std::time::Duration::from_millis(50),
+                retry_base: std::time::Duration::from_millis(50),
+                ..OutboxSettings::default()
+            };
+            let worker = OutboxWorker::new(auth.clone(), transport, settings);
+            tokio::spawn(worker.run(async move {
+                let _ = mail_stopped.await;
+            }));
+        }
         let http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()
