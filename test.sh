@@ -6,6 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 scripts/ensure-services.sh
+# aiosmtpd: the real SMTP server the mail tests deliver to.
+scripts/python-env.sh
 
 echo "== cargo fmt --check"
 cargo fmt --all -- --check

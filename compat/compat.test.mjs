@@ -5,6 +5,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createHmac, randomBytes } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { createAuthClient } from "better-auth/client";
 import { getCookieCache } from "better-auth/cookies";
 
@@ -18,6 +20,9 @@ if (!BASE_URL) {
 const ORIGIN = new URL(BASE_URL).origin;
 // Optional: when the test knows the server's secret it also checks the token signature.
 const SECRET = process.env.BETTER_AUTH_SECRET;
+// Where the SMTP sink (scripts/smtp_sink.py) writes each received mail as JSON; compat/run.sh
+// sets it. Without it the mail tests are skipped.
+const MAIL_DIR = process.env.BEEP_IAM_MAIL_DIR;
 
 const TIMEOUT = { timeout: 15_000 };
 
@@ -93,6 +98,27 @@ async function signInOnNewDevice(creds) {
     "sign-in",
   );
   return { dev, signIn: data };
+}
+
+/** Waits until the SMTP sink has received `count` mails for `to`; returns them, oldest first. */
+async function mailsTo(to, count) {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const mails = readdirSync(MAIL_DIR)
+      .filter((name) => name.endsWith(".json"))
+      .map((name) => JSON.parse(readFileSync(join(MAIL_DIR, name), "utf8")))
+      .filter((mail) => mail.rcpt_tos.includes(to))
+      .sort((a, b) => a.received_at - b.received_at);
+    if (mails.length >= count || Date.now() > deadline) return mails;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** The first http(s) link of a mail's plain-text part. */
+function linkIn(mail) {
+  const match = mail.text.match(/https?:\/\/\S+/);
+  assert.ok(match, `no link in mail ${mail.subject}`);
+  return match[0];
 }
 
 async function getSession(dev) {
@@ -421,4 +447,70 @@ test("better-auth's own getCookieCache reads the session_data cookie the server 
   assert.equal(await getCookieCache(new Headers({ cookie: tampered }), { secret: SECRET, isSecure: false }), null);
   const otherSecret = await getCookieCache(new Headers({ cookie: cacheCookie }), { secret: `${SECRET}-other`, isSecure: false });
   assert.equal(otherSecret, null, "a different secret does not verify");
+});
+
+// ---------------------------------------------------------------------------------------------
+// Mail: verification and password reset, through a real SMTP server
+
+const MAIL = { ...TIMEOUT, skip: MAIL_DIR ? false : "BEEP_IAM_MAIL_DIR is not set" };
+
+test("sign-up mails a verification link; verifyEmail with its token makes emailVerified true", MAIL, async () => {
+  const { dev, creds } = await newUser("verify");
+  assert.equal((await getSession(dev)).user.emailVerified, false);
+
+  const [mail] = await mailsTo(creds.email, 1);
+  const link = new URL(linkIn(mail));
+  assert.equal(link.pathname, "/api/auth/verify-email");
+  const token = link.searchParams.get("token");
+  const verified = ok(await device().client.verifyEmail({ query: { token } }), "verify-email");
+  assert.deepEqual(verified, { status: true, user: null });
+
+  const session = ok(await dev.client.getSession({ query: { disableCookieCache: true } }), "get-session");
+  assert.equal(session.user.emailVerified, true);
+  const again = await device().client.verifyEmail({ query: { token } });
+  assertError(again, 401, "INVALID_TOKEN", "a second use of the link");
+});
+
+test("sendVerificationEmail answers {status:true} and mails a fresh link", MAIL, async () => {
+  const { dev, creds } = await newUser("resend");
+  await mailsTo(creds.email, 1);
+
+  const sent = ok(await dev.client.sendVerificationEmail({ email: creds.email }), "send-verification-email");
+  assert.deepEqual(sent, { status: true });
+  const mails = await mailsTo(creds.email, 2);
+  assert.equal(mails.length, 2);
+});
+
+test("requestPasswordReset, then resetPassword: the new password signs in, the old one fails", MAIL, async () => {
+  const { creds } = await newUser("reset");
+  const client = device().client;
+  const asked = ok(
+    await client.requestPasswordReset({ email: creds.email, redirectTo: "/reset" }),
+    "request-password-reset",
+  );
+  assert.equal(asked.status, true);
+
+  const mails = await mailsTo(creds.email, 2);
+  const link = linkIn(mails.find((m) => m.text.includes("/reset-password/")));
+  const opened = await fetch(link, { redirect: "manual" });
+  assert.equal(opened.status, 302);
+  const landing = new URL(opened.headers.get("location"));
+  assert.equal(landing.pathname, "/reset");
+  const token = landing.searchParams.get("token");
+  const newPassword = strongPassword();
+  ok(await client.resetPassword({ newPassword, token }), "reset-password");
+
+  const withOld = await device().client.signIn.email({ email: creds.email, password: creds.password });
+  assertError(withOld, 401, "INVALID_EMAIL_OR_PASSWORD", "sign-in with the old password");
+  ok(await device().client.signIn.email({ email: creds.email, password: newPassword }), "sign-in with the new one");
+  const reused = await client.resetPassword({ newPassword: strongPassword(), token });
+  assertError(reused, 400, "INVALID_TOKEN", "a second reset with the same token");
+});
+
+test("requestPasswordReset for an unknown address answers exactly as for a known one", MAIL, async () => {
+  const client = device().client;
+  const { creds } = await newUser("known");
+  const known = ok(await client.requestPasswordReset({ email: creds.email }), "known");
+  const unknown = ok(await client.requestPasswordReset({ email: uniqueEmail("nobody") }), "unknown");
+  assert.deepEqual(unknown, known);
 });

@@ -17,15 +17,30 @@ port=$(node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", (
 tmp=$(mktemp -d)
 url=http://127.0.0.1:$port
 server_pid=
+sink_pid=
 status=1
 
 cleanup() {
   if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  if [ -n "$sink_pid" ]; then kill "$sink_pid" 2>/dev/null || true; wait "$sink_pid" 2>/dev/null || true; fi
   if [ "$status" -ne 0 ]; then echo "---- server log (last 60 lines) ----" >&2; tail -n 60 "$tmp/server.log" >&2 || true; fi
   rm -rf "$tmp"
 }
 trap cleanup EXIT
 
+# A real SMTP server (aiosmtpd) receives the server's mail; the tests read it from $tmp/mail.
+scripts/python-env.sh
+mkdir -p "$tmp/mail"
+.venv/bin/python scripts/smtp_sink.py --port 0 --dir "$tmp/mail" >"$tmp/sink.out" 2>"$tmp/sink.log" &
+sink_pid=$!
+for _ in $(seq 100); do
+  grep -q LISTENING "$tmp/sink.out" 2>/dev/null && break
+  sleep 0.1
+done
+sink_port=$(awk '/LISTENING/ {print $2}' "$tmp/sink.out")
+[ -n "$sink_port" ] || { echo "run.sh: the SMTP sink did not start" >&2; cat "$tmp/sink.log" >&2; exit 1; }
+
+EMAIL_TRANSPORT=smtp SMTP_URL=smtp://127.0.0.1:$sink_port EMAIL_POLL_INTERVAL_MS=100 \
 BEEP_IAM_ENV=development HOST=127.0.0.1 PORT=$port BETTER_AUTH_URL=$url BETTER_AUTH_SECRET=$SECRET \
   DATABASE_URL=${DATABASE_URL:-sqlite://$tmp/compat.db?mode=rwc} BEEP_IAM_DATA_DIR=$tmp RATE_LIMIT_ENABLED=false \
   "$BIN" serve >"$tmp/server.log" 2>&1 &
@@ -39,6 +54,6 @@ done
 curl -fs -o /dev/null "$url/health/ready" || { echo "run.sh: $url/health/ready not 200 after 20 s" >&2; exit 1; }
 
 set +e
-BEEP_IAM_URL=$url BETTER_AUTH_SECRET=$SECRET node --test compat/compat.test.mjs
+BEEP_IAM_URL=$url BETTER_AUTH_SECRET=$SECRET BEEP_IAM_MAIL_DIR=$tmp/mail node --test compat/compat.test.mjs
 status=$?
 exit "$status"

@@ -3,8 +3,12 @@
 use crate::config::Config;
 use anyhow::{Context, Result, bail};
 use beep_core::flows::SignUp;
-use beep_core::{Auth, AuthConfig, ClientInfo, HashingConfig, SessionConfig, SystemClock};
+use beep_core::mail::{OutboxSettings, OutboxWorker};
+use beep_core::{
+    Auth, AuthConfig, ClientInfo, EmailConfig, HashingConfig, SessionConfig, SystemClock,
+};
 use beep_domain::{PasswordPolicy, Secret};
+use beep_email::Transport;
 use beep_http::{AppState, HttpSettings, TrustedOrigins};
 use beep_store::Store;
 use chrono::Duration;
@@ -26,7 +30,7 @@ async fn open_store(config: &Config) -> Result<Store> {
 }
 
 /// The core service as configured.
-fn build_auth(config: &Config, store: Store) -> Result<Auth> {
+fn build_auth(config: &Config, store: Store, secret: Secret<String>) -> Result<Auth> {
     let auth_config = AuthConfig {
         app_name: "beep-iam".into(),
         session: SessionConfig {
@@ -44,6 +48,15 @@ fn build_auth(config: &Config, store: Store) -> Result<Auth> {
         },
         sign_up_enabled: config.sign_up_enabled,
         delete_user_enabled: config.delete_user_enabled,
+        email: EmailConfig {
+            from: config.email.from.clone(),
+            links_base: format!("{}/api/auth", config.effective_base_url()),
+            templates_dir: config.email.templates_dir.clone(),
+            require_verification: config.email.require_verification,
+            auto_sign_in_after_verification: config.email.auto_sign_in_after_verification,
+            ..EmailConfig::default()
+        },
+        secret,
     };
     Auth::new(store, Arc::new(SystemClock), auth_config).context("building the auth service")
 }
@@ -67,7 +80,9 @@ pub async fn serve(config: &Config) -> Result<()> {
     let secret = config.resolve_secret()?;
     let store = open_store(config).await?;
     store.migrate().await.context("migrating the database")?;
-    let auth = build_auth(config, store.clone())?;
+    let auth = build_auth(config, store.clone(), secret.clone())?;
+    let transport = Transport::new(config.email.transport_config(&config.data_dir))
+        .context("setting up the mail transport")?;
     let state = AppState::new(auth.clone(), http_settings(config, secret));
 
     let address = format!("{}:{}", config.host, config.port);
@@ -76,12 +91,35 @@ pub async fn serve(config: &Config) -> Result<()> {
         .with_context(|| format!("binding {address}"))?;
     tracing::info!(address = %listener.local_addr()?, base_url = %config.effective_base_url(), "beep-iam listening");
 
-    let sweeper = tokio::spawn(sweep_expired_sessions(auth));
+    let sweeper = tokio::spawn(sweep_expired_sessions(auth.clone()));
+    let (stop_mail, mail_stopped) = tokio::sync::oneshot::channel::<()>();
+    let outbox = OutboxWorker::new(auth, transport, outbox_settings(config));
+    let mailer = tokio::spawn(outbox.run(async move {
+        let _ = mail_stopped.await;
+    }));
     beep_http::serve(listener, state, Box::pin(shutdown_signal())).await?;
     sweeper.abort();
+    // The round in flight finishes (mail it sends is recorded); unsent mail waits in the
+    // outbox for the next start or another node.
+    let _ = stop_mail.send(());
+    if tokio::time::timeout(StdDuration::from_secs(35), mailer)
+        .await
+        .is_err()
+    {
+        tracing::warn!("outbox worker did not stop in time");
+    }
     store.close().await;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// How this node's outbox worker paces itself.
+fn outbox_settings(config: &Config) -> OutboxSettings {
+    OutboxSettings {
+        retry_base: StdDuration::from_millis(config.email.retry_base_ms.max(1)),
+        poll_interval: StdDuration::from_millis(config.email.poll_interval_ms.max(10)),
+        ..OutboxSettings::default()
+    }
 }
 
 /// Deletes expired sessions once an hour.
@@ -143,23 +181,27 @@ pub async fn create_user(config: &Config, email: &str, name: &str) -> Result<()>
     }
     let store = open_store(config).await?;
     store.migrate().await.context("migrating the database")?;
-    let auth = build_auth(config, store.clone())?;
+    let secret = config.resolve_secret()?;
+    let auth = build_auth(config, store.clone(), secret)?;
     let input = SignUp {
         name: name.to_owned(),
         email: email.to_owned(),
         password: Secret::new(password),
         image: None,
         remember_me: true,
+        callback_url: None,
     };
-    let signed = auth
+    let outcome = auth
         .sign_up(input, ClientInfo::default())
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
-    // The sign-up flow opens a session; an admin-created user has no use for it.
-    auth.revoke_sessions(&signed.user.id, None)
+    let user = outcome.user().clone();
+    // The sign-up flow opens a session; an admin-created user has no use for it. Its
+    // verification mail waits in the outbox for the server.
+    auth.revoke_sessions(&user.id, None)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
-    println!("created user {} <{}>", signed.user.id, signed.user.email);
+    println!("created user {} <{}>", user.id, user.email);
     store.close().await;
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! The server's configuration: defaults, then an optional TOML file, then the environment
 //! (the seed's variable names). Secrets stay wrapped so they never print.
 
+use crate::email_config::{EmailFile, EmailSettings};
 use anyhow::{Context, Result, bail};
 use beep_domain::Secret;
 use serde::Deserialize;
@@ -64,6 +65,8 @@ pub struct Config {
     pub hash_workers: usize,
     /// `MAX_BODY_BYTES`.
     pub max_body_bytes: usize,
+    /// Mail: transport, sender, templates, verification rules.
+    pub email: EmailSettings,
 }
 
 /// The optional TOML file; every key is optional and named like the field above. No `Debug`:
@@ -93,6 +96,7 @@ struct FileConfig {
     hash_iterations: Option<u32>,
     hash_workers: Option<usize>,
     max_body_bytes: Option<usize>,
+    email: Option<EmailFile>,
 }
 
 impl Default for Config {
@@ -120,6 +124,7 @@ impl Default for Config {
             hash_iterations: 2,
             hash_workers: std::thread::available_parallelism().map_or(2, usize::from),
             max_body_bytes: 64 * 1024,
+            email: EmailSettings::default(),
         }
     }
 }
@@ -196,6 +201,9 @@ impl Config {
         if let Some(secret) = f.secret {
             self.secret = Some(Secret::new(secret));
         }
+        if let Some(email) = f.email {
+            self.email.apply_file(email);
+        }
     }
 
     fn apply_env(&mut self, env: &dyn Env) -> Result<()> {
@@ -266,6 +274,7 @@ impl Config {
         parse_into(env, "PASSWORD_HASH_ITERATIONS", &mut self.hash_iterations)?;
         parse_into(env, "PASSWORD_HASH_WORKERS", &mut self.hash_workers)?;
         parse_into(env, "MAX_BODY_BYTES", &mut self.max_body_bytes)?;
+        self.email.apply_env(env)?;
         Ok(())
     }
 
@@ -311,7 +320,7 @@ impl Config {
         if self.session_update_age <= 0 || self.session_expires_in <= 0 {
             bail!("session lifetimes must be positive");
         }
-        Ok(())
+        self.email.validate(self.mode)
     }
 
     /// The secret to sign with: the configured one, or in development one generated once
@@ -381,12 +390,12 @@ impl Config {
             self.hash_iterations,
             self.hash_workers,
             self.max_body_bytes,
-        )
+        ) + &self.email.describe()
     }
 }
 
 /// Hides the password in `scheme://user:password@host/...`.
-fn redact_url(url: &str) -> String {
+pub(crate) fn redact_url(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
         return url.to_owned();
     };
@@ -407,7 +416,11 @@ fn split_list(text: &str) -> Vec<String> {
         .collect()
 }
 
-fn parse_into<T: std::str::FromStr>(env: &dyn Env, name: &str, target: &mut T) -> Result<()> {
+pub(crate) fn parse_into<T: std::str::FromStr>(
+    env: &dyn Env,
+    name: &str,
+    target: &mut T,
+) -> Result<()> {
     if let Some(value) = env.get(name) {
         *target = value
             .trim()
@@ -417,7 +430,7 @@ fn parse_into<T: std::str::FromStr>(env: &dyn Env, name: &str, target: &mut T) -
     Ok(())
 }
 
-fn parse_bool_into(env: &dyn Env, name: &str, target: &mut bool) -> Result<()> {
+pub(crate) fn parse_bool_into(env: &dyn Env, name: &str, target: &mut bool) -> Result<()> {
     if let Some(value) = env.get(name) {
         *target = match value.trim().to_ascii_lowercase().as_str() {
             "true" | "1" | "yes" | "on" => true,
@@ -538,6 +551,7 @@ mod tests {
                 ("BEEP_IAM_ENV", "production"),
                 ("BETTER_AUTH_URL", "https://a.example"),
                 ("BETTER_AUTH_SECRET", "0123456789abcdef0123456789abcdef"),
+                ("EMAIL_TRANSPORT", "file"),
             ]),
         )
         .unwrap();

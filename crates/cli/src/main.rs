@@ -2,6 +2,7 @@
 
 mod app;
 mod config;
+mod email_config;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
