@@ -122,15 +122,23 @@ fn outbox_settings(config: &Config) -> OutboxSettings {
     }
 }
 
-/// Deletes expired sessions once an hour.
+/// Once an hour: deletes expired sessions, and delivered or abandoned mail older than 30 days
+/// (the outbox keeps a month of delivery history).
 async fn sweep_expired_sessions(auth: Auth) {
     let mut every_hour = tokio::time::interval(StdDuration::from_secs(3600));
     loop {
         every_hour.tick().await;
-        match beep_store::repos::sessions::delete_expired(auth.store().conn(), auth.now()).await {
+        let conn = auth.store().conn();
+        match beep_store::repos::sessions::delete_expired(conn, auth.now()).await {
             Ok(removed) if removed > 0 => tracing::info!(removed, "expired sessions removed"),
             Ok(_) => {}
             Err(err) => tracing::warn!(error = %err, "expired-session sweep failed"),
+        }
+        let month_ago = auth.now() - Duration::days(30);
+        match beep_store::repos::outbox::delete_finished_before(conn, month_ago).await {
+            Ok(removed) if removed > 0 => tracing::info!(removed, "old outbox mail removed"),
+            Ok(_) => {}
+            Err(err) => tracing::warn!(error = %err, "outbox sweep failed"),
         }
     }
 }

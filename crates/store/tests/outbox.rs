@@ -62,6 +62,7 @@ on_both_databases!(
     sending_clears_the_body_and_records_the_attempt => sending_clears_the_body_and_records_the_attempt,
     a_retry_waits_and_a_lost_lease_is_reported => a_retry_waits_and_a_lost_lease_is_reported,
     recent_mails_are_counted_per_recipient => recent_mails_are_counted_per_recipient,
+    old_finished_mail_is_swept_and_pending_mail_kept => old_finished_mail_is_swept_and_pending_mail_kept,
 );
 
 async fn due_mails_are_claimed_once_and_counted(db: TestDb) {
@@ -107,6 +108,11 @@ async fn concurrent_claimers_never_share_a_mail(db: TestDb) {
                 )
                 .await
                 .unwrap();
+                assert!(
+                    batch.len() <= 4,
+                    "a claim took {} mails, more than asked",
+                    batch.len()
+                );
                 if batch.is_empty() {
                     return mine;
                 }
@@ -271,4 +277,42 @@ async fn recent_mails_are_counted_per_recipient(db: TestDb) {
     assert_eq!(verify, 3);
     assert_eq!(both, 4);
     assert_eq!(later, 0);
+}
+
+async fn old_finished_mail_is_swept_and_pending_mail_kept(db: TestDb) {
+    let t = now();
+    let conn = db.store.conn();
+    let old = t - Duration::days(40);
+    queue(&db, 2, old).await;
+    let sent = claim(&db, "node-a", old, 1).await.remove(0);
+    outbox::finish_attempt(
+        conn,
+        &Attempt {
+            mail_id: &sent.id,
+            number: 1,
+            node: "node-a",
+            started_at: old,
+            finished_at: old,
+            outcome: &AttemptOutcome::Sent,
+        },
+    )
+    .await
+    .unwrap();
+
+    let removed = outbox::delete_finished_before(conn, t - Duration::days(30))
+        .await
+        .unwrap();
+
+    assert_eq!(removed, 1, "the old pending mail stays");
+    assert!(outbox::find(conn, &sent.id).await.unwrap().is_none());
+    assert!(
+        outbox::attempts_of(conn, &sent.id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        beep_store::testing::count_rows(conn, "outbox_mail").await,
+        1
+    );
 }

@@ -11,14 +11,15 @@ use beep_store::repos::outbox::{self, Attempt, AttemptOutcome};
 use chrono::Duration;
 use rand::Rng;
 use std::future::Future;
-use tokio::task::JoinSet;
+use std::sync::Arc;
+use tokio::sync::{Semaphore, mpsc};
 
 /// How the worker paces itself.
 #[derive(Debug, Clone)]
 pub struct OutboxSettings {
     /// This node's name in leases and attempt records (unique per process).
     pub node: String,
-    /// Mails claimed, and sent concurrently, per round.
+    /// Mails sent concurrently (and claimed at most at once).
     pub batch: u64,
     /// How long a claim holds; longer than any transport timeout.
     pub lease: Duration,
@@ -36,7 +37,7 @@ impl Default for OutboxSettings {
     fn default() -> Self {
         Self {
             node: format!("node_{}", crate::tokens::random_alphanumeric(12)),
-            batch: 16,
+            batch: 32,
             lease: Duration::minutes(2),
             max_attempts: 10,
             retry_base: std::time::Duration::from_secs(5),
@@ -44,6 +45,14 @@ impl Default for OutboxSettings {
             poll_interval: std::time::Duration::from_secs(2),
         }
     }
+}
+
+/// One delivery attempt, before it is recorded.
+struct FinishedAttempt {
+    mail: OutboxMail,
+    outcome: AttemptOutcome,
+    started_at: chrono::DateTime<chrono::Utc>,
+    finished_at: chrono::DateTime<chrono::Utc>,
 }
 
 /// Delivers the outbox. Cheap to clone.
@@ -73,34 +82,57 @@ impl OutboxWorker {
         }
     }
 
-    /// Delivers until `shutdown` completes: at once when this node queues mail, otherwise
-    /// every poll interval. A round in progress finishes before it stops.
+    /// Delivers until `shutdown` completes. Mail is claimed as soon as it is queued on this
+    /// node (or, from other nodes and for retries, every poll interval), whenever one of the
+    /// `batch` delivery slots is free; sends run concurrently and a recorder writes finished
+    /// attempts in groups (one commit for all that finished meanwhile: on SQLite every commit
+    /// is an fsync that sign-ups would otherwise queue behind). At shutdown, sends in flight
+    /// finish and are recorded.
     pub async fn run(self, shutdown: impl Future<Output = ()>) {
         tracing::info!(transport = self.transport.kind(), node = %self.settings.node, "outbox worker started");
+        let slots = usize::try_from(self.settings.batch).unwrap_or(1).max(1);
+        let permits = Arc::new(Semaphore::new(slots));
+        let (finished, to_record) = mpsc::unbounded_channel();
+        let recorder = tokio::spawn(self.clone().record_finished(to_record));
         tokio::pin!(shutdown);
         loop {
-            let delivered = match self.deliver_due().await {
-                Ok(count) => count,
-                Err(err) => {
-                    tracing::warn!(error = %err, "outbox round failed");
-                    0
+            let free = permits.available_permits();
+            if free > 0 {
+                match self.claim_and_send(free, &permits, &finished).await {
+                    Ok(0) => {}
+                    Ok(_) => continue,
+                    Err(err) => tracing::warn!(error = %err, "claiming outbox mail failed"),
+                }
+            }
+            let slot_freed = async {
+                if free == 0 {
+                    let _ = permits.acquire().await;
+                } else {
+                    std::future::pending::<()>().await;
                 }
             };
-            if delivered > 0 {
-                continue;
-            }
             tokio::select! {
                 () = self.auth.outbox_signal().notified() => {}
                 () = tokio::time::sleep(self.settings.poll_interval) => {}
+                () = slot_freed => {}
                 () = &mut shutdown => break,
             }
         }
+        let _ = permits
+            .acquire_many(u32::try_from(slots).unwrap_or(u32::MAX))
+            .await;
+        drop(finished);
+        let _ = recorder.await;
         tracing::info!("outbox worker stopped");
     }
 
-    /// One round: claims up to a batch of due mails and delivers them concurrently.
-    /// Returns how many were attempted.
-    pub async fn deliver_due(&self) -> Result<usize, StoreError> {
+    /// Claims up to `limit` due mails and starts sending each in its own task.
+    async fn claim_and_send(
+        &self,
+        limit: usize,
+        permits: &Arc<Semaphore>,
+        finished: &mpsc::UnboundedSender<FinishedAttempt>,
+    ) -> Result<usize, StoreError> {
         let now = self.auth.now();
         let store = self.auth.store();
         let claimed = outbox::claim_due(
@@ -109,27 +141,51 @@ impl OutboxWorker {
             &self.settings.node,
             now,
             now + self.settings.lease,
-            self.settings.batch,
+            u64::try_from(limit).unwrap_or(1),
         )
         .await?;
         let count = claimed.len();
-        let mut sending = JoinSet::new();
         for mail in claimed {
+            // This loop is the only claimer, so the permits counted as free are there; a
+            // claimed mail is sent even without one, never left leased and idle.
+            let permit = permits.clone().try_acquire_owned().ok();
             let worker = self.clone();
-            sending.spawn(async move { worker.deliver(mail).await });
-        }
-        while let Some(joined) = sending.join_next().await {
-            match joined {
-                Ok(Ok(())) => {}
-                Ok(Err(err)) => tracing::warn!(error = %err, "recording a delivery failed"),
-                Err(err) => tracing::error!(error = %err, "a delivery task failed"),
-            }
+            let finished = finished.clone();
+            tokio::spawn(async move {
+                let done = worker.attempt(mail).await;
+                let _ = finished.send(done);
+                drop(permit);
+            });
         }
         Ok(count)
     }
 
-    /// Sends one claimed mail and records the outcome.
-    async fn deliver(&self, mail: OutboxMail) -> Result<(), StoreError> {
+    /// Records finished attempts as they come, all that are waiting in one transaction. A
+    /// failed write is retried; if it keeps failing the mails stay leased and are sent again
+    /// when the lease runs out (at least once, never lost).
+    async fn record_finished(self, mut to_record: mpsc::UnboundedReceiver<FinishedAttempt>) {
+        while let Some(first) = to_record.recv().await {
+            let mut group = vec![first];
+            while let Ok(more) = to_record.try_recv() {
+                group.push(more);
+            }
+            for attempt in 1..=3 {
+                match self.record(&group).await {
+                    Ok(()) => break,
+                    Err(err) if attempt < 3 => {
+                        tracing::warn!(error = %err, "recording deliveries failed; retrying");
+                        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+                    }
+                    Err(err) => {
+                        tracing::error!(error = %err, mails = group.len(), "recording deliveries failed; they will be sent again after their lease");
+                    }
+                }
+            }
+        }
+    }
+
+    /// Sends one claimed mail.
+    async fn attempt(&self, mail: OutboxMail) -> FinishedAttempt {
         let started_at = self.auth.now();
         let outcome = match self.open(&mail) {
             Some(message) => match self.transport.send(&message).await {
@@ -151,22 +207,38 @@ impl OutboxWorker {
                 tracing::error!(mail_id = %mail.id, attempt = mail.attempts, %error, "mail delivery given up");
             }
         }
-        let kept = outbox::finish_attempt(
-            self.auth.store().conn(),
-            &Attempt {
-                mail_id: &mail.id,
-                number: mail.attempts,
-                node: &self.settings.node,
-                started_at,
-                finished_at: self.auth.now(),
-                outcome: &outcome,
-            },
-        )
-        .await?;
-        if !kept {
-            tracing::warn!(mail_id = %mail.id, "the lease ran out during delivery; another node may send this mail again");
+        FinishedAttempt {
+            mail,
+            outcome,
+            started_at,
+            finished_at: self.auth.now(),
         }
-        Ok(())
+    }
+
+    /// Records a round's attempts in one transaction.
+    async fn record(&self, finished: &[FinishedAttempt]) -> Result<(), StoreError> {
+        if finished.is_empty() {
+            return Ok(());
+        }
+        let tx = self.auth.store().write().await?;
+        for done in finished {
+            let kept = outbox::finish_attempt(
+                &tx,
+                &Attempt {
+                    mail_id: &done.mail.id,
+                    number: done.mail.attempts,
+                    node: &self.settings.node,
+                    started_at: done.started_at,
+                    finished_at: done.finished_at,
+                    outcome: &done.outcome,
+                },
+            )
+            .await?;
+            if !kept {
+                tracing::warn!(mail_id = %done.mail.id, "the lease ran out during delivery, or the mail was deleted; another node may send it again");
+            }
+        }
+        tx.commit().await.map_err(StoreError::from)
     }
 
     /// The mail as the transport takes it, or `None` if its body cannot be opened.

@@ -68,19 +68,27 @@ pub async fn claim_due(
     lease_until: DateTime<Utc>,
     limit: u64,
 ) -> Result<Vec<OutboxMail>, StoreError> {
-    let lock = match backend {
-        Backend::Postgres => "FOR UPDATE SKIP LOCKED",
-        Backend::Sqlite => "",
-    };
     let due = "status = 'pending' AND next_attempt_at <= $3 \
                AND (lease_until IS NULL OR lease_until < $3)";
-    let sql = format!(
-        "UPDATE outbox_mail SET lease_owner = $1, lease_until = $2, attempts = attempts + 1, \
-         updated_at = $3, version = version + 1 \
-         WHERE id IN (SELECT id FROM outbox_mail WHERE {due} \
-                      ORDER BY next_attempt_at LIMIT $4 {lock}) \
-         AND {due} RETURNING id"
-    );
+    let set = "lease_owner = $1, lease_until = $2, attempts = attempts + 1, \
+               updated_at = $3, version = version + 1";
+    let sql = match backend {
+        // The CTE runs once; in `WHERE id IN (SELECT … LIMIT … FOR UPDATE SKIP LOCKED)` the
+        // planner may re-run the subquery and claim more rows than asked for.
+        Backend::Postgres => format!(
+            "WITH picked AS (SELECT id FROM outbox_mail WHERE {due} \
+                             ORDER BY next_attempt_at LIMIT $4 FOR UPDATE SKIP LOCKED) \
+             UPDATE outbox_mail SET {set} FROM picked \
+             WHERE outbox_mail.id = picked.id RETURNING outbox_mail.id AS id"
+        ),
+        // One writer at a time: the subquery and the update see the same rows.
+        Backend::Sqlite => format!(
+            "UPDATE outbox_mail SET {set} \
+             WHERE id IN (SELECT id FROM outbox_mail WHERE {due} \
+                          ORDER BY next_attempt_at LIMIT $4) \
+             AND {due} RETURNING id"
+        ),
+    };
     let limit = i64::try_from(limit).unwrap_or(i64::MAX);
     let rows = conn
         .query_all_raw(Statement::from_sql_and_values(
@@ -193,6 +201,10 @@ pub async fn finish_attempt(
         .filter(outbox_mail::Column::LeaseOwner.eq(attempt.node))
         .exec(conn)
         .await?;
+    if updated.rows_affected != 1 {
+        // Lost lease or deleted mail: the attempt is not ours to record.
+        return Ok(false);
+    }
     let row = outbox_attempt::ActiveModel {
         id: Set(OutboxAttemptId::generate().to_string()),
         mail_id: Set(attempt.mail_id.to_string()),
@@ -206,7 +218,7 @@ pub async fn finish_attempt(
     outbox_attempt::Entity::insert(row)
         .exec_without_returning(conn)
         .await?;
-    Ok(updated.rows_affected == 1)
+    Ok(true)
 }
 
 /// Forgets the mail of a deleted user: what they caused to be sent and what went to their
@@ -222,6 +234,20 @@ pub async fn delete_for_user(
                 .add(outbox_mail::Column::CreatedBy.eq(user_id.as_str()))
                 .add(outbox_mail::Column::Recipient.eq(address)),
         )
+        .exec(conn)
+        .await?
+        .rows_affected)
+}
+
+/// Deletes delivered and abandoned mails created before `before` (their attempts go with
+/// them); pending mail is never touched.
+pub async fn delete_finished_before(
+    conn: &impl ConnectionTrait,
+    before: DateTime<Utc>,
+) -> Result<u64, StoreError> {
+    Ok(outbox_mail::Entity::delete_many()
+        .filter(outbox_mail::Column::Status.ne(DbOutboxStatus::Pending))
+        .filter(outbox_mail::Column::CreatedAt.lt(before))
         .exec(conn)
         .await?
         .rows_affected)
