@@ -9,7 +9,7 @@
 //!
 //! Every mail's Message-ID is `<outbox row id>@<host>`, so a duplicate or a stranger is
 //! recognisable in what the sink received. Counts are taken after the servers have stopped
-//! (SIGTERM lets the delivery round in flight finish and be recorded), so they are final.
+//! (SIGTERM lets deliveries in flight finish and be recorded), so they are final.
 
 use axum::body::Bytes;
 use axum::extract::State;
