@@ -16,6 +16,9 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 echo "== cargo test"
 cargo test --workspace --locked
 
+echo "== fuzz (cargo-fuzz, ${FUZZ_SECONDS:-20}s per target)"
+scripts/fuzz.sh
+
 echo "== compat suite (better-auth JS client) on SQLite"
 bash compat/run.sh
 

@@ -41,13 +41,7 @@ async fn read(req: Request, state: &AppState, allow_form: bool) -> Result<Fields
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .map(|v| {
-            v.split(';')
-                .next()
-                .unwrap_or_default()
-                .trim()
-                .to_ascii_lowercase()
-        });
+        .map(str::to_owned);
     let declared_length = req
         .headers()
         .get(header::CONTENT_LENGTH)
@@ -57,6 +51,25 @@ async fn read(req: Request, state: &AppState, allow_form: bool) -> Result<Fields
         return Err(too_large());
     }
     let bytes = read_limited(req.into_body(), limit).await?;
+    decode(content_type.as_deref(), &bytes, allow_form)
+}
+
+/// Decodes a body that is within the size limit: a blank body is `{}`; otherwise the
+/// `Content-Type` header's text picks JSON, or form encoding when `allow_form`, and anything
+/// else is 415. Malformed JSON or form text is 400 `BAD_REQUEST`; JSON that is not an object
+/// is a zod-style `VALIDATION_ERROR`.
+pub fn decode(
+    content_type: Option<&str>,
+    bytes: &[u8],
+    allow_form: bool,
+) -> Result<Fields, ApiError> {
+    let content_type = content_type.map(|v| {
+        v.split(';')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_ascii_lowercase()
+    });
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Ok(Fields::new(Map::new(), false));
     }
@@ -77,7 +90,7 @@ async fn read(req: Request, state: &AppState, allow_form: bool) -> Result<Fields
     };
     match encoding {
         Encoding::Json => {
-            let value: Value = serde_json::from_slice(&bytes).map_err(|_| {
+            let value: Value = serde_json::from_slice(bytes).map_err(|_| {
                 ApiError::coded(
                     StatusCode::BAD_REQUEST,
                     "BAD_REQUEST",
@@ -94,7 +107,7 @@ async fn read(req: Request, state: &AppState, allow_form: bool) -> Result<Fields
         }
         Encoding::Form => {
             let pairs: Vec<(String, String)> =
-                serde_urlencoded::from_bytes(&bytes).map_err(|_| {
+                serde_urlencoded::from_bytes(bytes).map_err(|_| {
                     ApiError::coded(StatusCode::BAD_REQUEST, "BAD_REQUEST", "Invalid form body")
                 })?;
             let map = pairs

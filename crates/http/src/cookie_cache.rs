@@ -13,6 +13,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
+use std::borrow::Cow;
 use subtle::ConstantTimeEq;
 
 /// Cookies over this size are not set (browsers drop cookies past 4 KiB).
@@ -83,13 +84,17 @@ struct ReadPayload<'a> {
     token_binding: &'a str,
 }
 
-/// The session fields the server itself needs from a cached entry.
+/// The session fields the server itself needs from a cached entry. `Cow`, not `&str`: a
+/// value with a JSON escape in it cannot be borrowed from the text.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct SessionKeys<'a> {
-    id: &'a str,
-    user_id: &'a str,
-    expires_at: &'a str,
+    #[serde(borrow)]
+    id: Cow<'a, str>,
+    #[serde(borrow)]
+    user_id: Cow<'a, str>,
+    #[serde(borrow)]
+    expires_at: Cow<'a, str>,
 }
 
 /// The binding of a cache entry to the session token it belongs to.
@@ -154,7 +159,7 @@ pub fn decode(jar: &CookieJar, value: &str, token: &str, now_ms: i64) -> Option<
         return None;
     }
     let keys: SessionKeys<'_> = serde_json::from_str(payload.session.get()).ok()?;
-    let session_expires_ms = chrono::DateTime::parse_from_rfc3339(keys.expires_at)
+    let session_expires_ms = chrono::DateTime::parse_from_rfc3339(&keys.expires_at)
         .ok()?
         .timestamp_millis();
     if session_expires_ms <= now_ms {
@@ -163,8 +168,8 @@ pub fn decode(jar: &CookieJar, value: &str, token: &str, now_ms: i64) -> Option<
     Some(CachedSession {
         session_json: payload.session.get().to_owned(),
         user_json: payload.user.get().to_owned(),
-        session_id: keys.id.to_owned(),
-        user_id: keys.user_id.to_owned(),
+        session_id: keys.id.into_owned(),
+        user_id: keys.user_id.into_owned(),
         updated_at: payload.updated_at,
     })
 }

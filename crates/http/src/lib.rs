@@ -25,3 +25,19 @@ pub use routes::PATHS as AUTH_PATHS;
 pub use server::{ShutdownSignal, router, serve};
 pub use settings::{CookieSettings, HttpSettings};
 pub use state::{AppState, Readiness};
+
+/// The parsers that face untrusted input, exposed for the fuzz targets in `fuzz/`. Not a
+/// stable API: nothing outside the fuzz targets should use it.
+#[doc(hidden)]
+pub mod fuzzing {
+    pub use crate::body::{Fields, decode as decode_body};
+    pub use crate::cookie_cache::{
+        CachedSession, decode as decode_cookie_cache, encode as encode_cookie_cache,
+    };
+    pub use crate::cookies::{
+        DONT_REMEMBER, SESSION_DATA, SESSION_TOKEN, encode_uri_component, percent_decode,
+    };
+    pub use crate::current_session::presented_token;
+    pub use crate::error::ApiError;
+    pub use crate::wire::{SessionJson, UserJson};
+}

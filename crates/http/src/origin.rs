@@ -91,11 +91,39 @@ fn parse_origin(text: &str) -> Option<Origin> {
         return None;
     }
     let host = authority.host().to_ascii_lowercase();
-    if host.is_empty() || host.contains('%') {
+    // A DNS name or a bracketed IP literal: `http::Uri` also lets through hosts such as
+    // `a&b[c]` that are no host a browser would send or go to.
+    let valid_host = match host.strip_prefix('[') {
+        Some(literal) => literal.strip_suffix(']').is_some_and(|ip| {
+            !ip.is_empty()
+                && ip
+                    .bytes()
+                    .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.')
+        }),
+        None => {
+            !host.is_empty()
+                && host
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_'))
+        }
+    };
+    if !valid_host {
         return None;
     }
+    // Not `port_u16`: it reads a port that is out of range or not a number as no port at
+    // all, which would make `https://host:99999` the origin `https://host`.
+    let port = match authority.as_str().get(host.len()..).unwrap_or_default() {
+        "" | ":" => None,
+        text => {
+            let digits = text.strip_prefix(':')?;
+            if !digits.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            Some(digits.parse::<u16>().ok()?)
+        }
+    };
     let default_port = if scheme == "https" { 443 } else { 80 };
-    let serialized = match authority.port_u16() {
+    let serialized = match port {
         Some(port) if port != default_port => format!("{scheme}://{host}:{port}"),
         _ => format!("{scheme}://{host}"),
     };
@@ -242,6 +270,12 @@ mod tests {
             "http://auth.example.com",
             "https://auth.example.com%2eevil.example",
             "/ok\r\nSet-Cookie: x=1",
+            "https://auth.example.com:4435555555555555/x",
+            "https://auth.example.com:99999",
+            "https://auth.example.com:+443",
+            "https://auth.example.com:abc",
+            "https://a&b.tenant.example.org",
+            "https://a[b].tenant.example.org",
         ] {
             assert_eq!(t.check_redirect(bad), Err(UntrustedUrl), "{bad}");
         }
@@ -254,8 +288,11 @@ mod tests {
             "/dashboard?x=1",
             "/",
             "https://auth.example.com",
+            "https://auth.example.com:443/x",
+            "https://auth.example.com:/x",
             "https://app.example.com/welcome?next=/a#top",
             "myapp://callback/path",
+            "https://a-b_c.tenant.example.org/x",
         ] {
             assert_eq!(t.check_redirect(good), Ok(()), "{good}");
         }
