@@ -51,6 +51,17 @@ impl World {
     }
 }
 
+/// Every table a user's rows live in.
+const USER_TABLES: [&str; 7] = [
+    "user",
+    "account",
+    "organization",
+    "member",
+    "session",
+    "verification",
+    "outbox_mail",
+];
+
 fn world(db: TestDb) -> World {
     let clock = Arc::new(ManualClock::starting_now());
     let config = AuthConfig {
@@ -175,15 +186,7 @@ async fn a_failure_late_in_sign_up_leaves_no_rows(db: TestDb) {
         .await;
 
     assert!(matches!(result, Err(AuthError::Internal(_))));
-    for table in [
-        "user",
-        "account",
-        "organization",
-        "member",
-        "session",
-        "verification",
-        "outbox_mail",
-    ] {
+    for table in USER_TABLES {
         assert_eq!(
             count(conn, table).await,
             0,
@@ -444,15 +447,7 @@ async fn deleting_a_user_removes_their_personal_organization(db: TestDb) {
         .unwrap();
 
     let conn = w.db.store.conn();
-    for table in [
-        "user",
-        "account",
-        "organization",
-        "member",
-        "session",
-        "verification",
-        "outbox_mail",
-    ] {
+    for table in USER_TABLES {
         assert_eq!(count(conn, table).await, 0, "{table} kept a row");
     }
 }

@@ -12,6 +12,7 @@ pub mod ids;
 pub mod password;
 pub mod secret;
 pub mod slug;
+pub mod uri;
 
 pub use audit::Audit;
 pub use email::{Email, EmailError};

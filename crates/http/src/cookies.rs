@@ -4,6 +4,8 @@
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
+/// Cookie values are encoded as better-auth encodes them.
+pub use beep_domain::uri::encode_uri_component;
 use hmac::{Hmac, Mac};
 use http::{HeaderMap, HeaderValue, header};
 use sha2::Sha256;
@@ -114,19 +116,6 @@ impl CookieJar {
     pub fn expire(&self, cookie: &str) -> HeaderValue {
         self.set(cookie, "", Some(0))
     }
-}
-
-/// JavaScript's `encodeURIComponent` for ASCII input.
-pub fn encode_uri_component(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for byte in value.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-_.!~*'()".contains(&byte) {
-            out.push(byte as char);
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
 }
 
 /// Decodes `%XX` escapes; malformed escapes are kept as they are.

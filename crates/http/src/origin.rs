@@ -179,6 +179,11 @@ impl TrustedOrigins {
                 .any(|p| matches!(p, OriginPattern::CustomScheme(prefix) if lower.starts_with(prefix.as_str())))
     }
 
+    /// The base URL's origin (`https://auth.example.com`), if it parsed.
+    pub fn base_origin(&self) -> Option<&str> {
+        self.base.as_deref()
+    }
+
     /// Checks a `callbackURL`/`redirectTo` value: a same-site path such as `/dashboard?x=1`,
     /// or an absolute URL on a trusted origin. Protocol-relative (`//x`), backslashes,
     /// encoded slashes, user info and any other scheme are refused.

@@ -58,6 +58,30 @@ async fn link_in_mail(sink: &SmtpSink, to: &str, count: usize, kind: &str) -> St
     link
 }
 
+/// Asks for a reset link for `email`.
+async fn request_reset(server: &TestServer, email: &str) -> Reply {
+    server
+        .post("/request-password-reset", json!({ "email": email }), None)
+        .await
+}
+
+/// Sets a new password with a reset token.
+async fn reset(server: &TestServer, token: &str, new_password: &str) -> Reply {
+    server
+        .post(
+            "/reset-password",
+            json!({ "token": token, "newPassword": new_password }),
+            None,
+        )
+        .await
+}
+
+/// The token in a reset link (`…/reset-password/<token>[?callbackURL=…]`).
+fn reset_token(link: &str) -> String {
+    let last = link.rsplit('/').next().unwrap_or_default();
+    last.split('?').next().unwrap_or_default().to_owned()
+}
+
 /// Follows a mailed link from a client without cookies (another device).
 async fn follow(server: &TestServer, link: &str) -> Reply {
     let stranger = reqwest::Client::builder()
@@ -146,20 +170,8 @@ async fn a_password_reset_by_mail_replaces_the_password_and_ends_sessions(backen
     let opened = follow(&server, &link).await;
     let location = opened.header("location").unwrap_or_default();
     let token = query_value(&location, "token").expect("the token travels to the app's page");
-    let reset = server
-        .post(
-            "/reset-password",
-            json!({ "token": token, "newPassword": NEW_PASSWORD }),
-            None,
-        )
-        .await;
-    let reused = server
-        .post(
-            "/reset-password",
-            json!({ "token": token, "newPassword": "Another-Fresh-Kettle-42" }),
-            None,
-        )
-        .await;
+    let first_use = reset(&server, &token, NEW_PASSWORD).await;
+    let reused = reset(&server, &token, "Another-Fresh-Kettle-42").await;
 
     assert_eq!(asked.status, 200);
     assert_eq!(
@@ -169,8 +181,8 @@ async fn a_password_reset_by_mail_replaces_the_password_and_ends_sessions(backen
     assert!(link.starts_with(&format!("{}/api/auth/reset-password/", server.base)));
     assert_eq!(opened.status, 302);
     assert_eq!(location, format!("{}/reset?token={token}", server.base));
-    assert_eq!(reset.status, 200, "{}", reset.text);
-    assert_eq!(reset.json, json!({ "status": true }));
+    assert_eq!(first_use.status, 200, "{}", first_use.text);
+    assert_eq!(first_use.json, json!({ "status": true }));
     assert_eq!(reused.error(), (400, "INVALID_TOKEN".into()));
     for session in [&laptop, &phone] {
         let read = server.get("/get-session", Some(session)).await;
@@ -244,14 +256,7 @@ async fn concurrent_resets_with_one_token_succeed_once(backend: Backend) {
         )
         .await;
     let link = link_in_mail(&sink, "race@example.com", 2, "/reset-password/").await;
-    let token = link
-        .split("/reset-password/")
-        .nth(1)
-        .unwrap()
-        .split('?')
-        .next()
-        .unwrap()
-        .to_owned();
+    let token = reset_token(&link);
 
     let attempts = (0..10).map(|i| {
         let body = json!({ "token": token, "newPassword": format!("{NEW_PASSWORD}-{i}") });
@@ -345,28 +350,16 @@ async fn tokens_are_bound_to_their_purpose() {
     server.sign_up("purpose@example.com").await;
     let verify_link = link_in_mail(&sink, "purpose@example.com", 1, "/verify-email").await;
     let verify_token = query_value(&verify_link, "token").unwrap();
-    server
-        .post(
-            "/request-password-reset",
-            json!({ "email": "purpose@example.com" }),
-            None,
-        )
-        .await;
+    request_reset(&server, "purpose@example.com").await;
     let reset_link = link_in_mail(&sink, "purpose@example.com", 2, "/reset-password/").await;
-    let reset_token = reset_link.rsplit('/').next().unwrap().to_owned();
+    let reset_token = reset_token(&reset_link);
 
     let reset_as_verify = follow(
         &server,
         &format!("{}/api/auth/verify-email?token={reset_token}", server.base),
     )
     .await;
-    let verify_as_reset = server
-        .post(
-            "/reset-password",
-            json!({ "token": verify_token, "newPassword": NEW_PASSWORD }),
-            None,
-        )
-        .await;
+    let verify_as_reset = reset(&server, &verify_token, NEW_PASSWORD).await;
 
     assert_eq!(reset_as_verify.error(), (401, "INVALID_TOKEN".into()));
     assert_eq!(verify_as_reset.error(), (400, "INVALID_TOKEN".into()));
@@ -383,22 +376,10 @@ async fn reset_requests_answer_alike_for_unknown_addresses_and_send_nothing() {
     mails_to(&sink, "known@example.com", 1).await;
 
     let started = std::time::Instant::now();
-    let known = server
-        .post(
-            "/request-password-reset",
-            json!({ "email": "known@example.com" }),
-            None,
-        )
-        .await;
+    let known = request_reset(&server, "known@example.com").await;
     let known_took = started.elapsed();
     let started = std::time::Instant::now();
-    let unknown = server
-        .post(
-            "/request-password-reset",
-            json!({ "email": "nobody@example.com" }),
-            None,
-        )
-        .await;
+    let unknown = request_reset(&server, "nobody@example.com").await;
     let unknown_took = started.elapsed();
     let evil = server
         .post(
@@ -425,39 +406,15 @@ async fn reset_requests_answer_alike_for_unknown_addresses_and_send_nothing() {
 async fn a_weak_new_password_does_not_burn_the_link_and_a_newer_link_voids_it() {
     let (server, sink) = mailing_server(Backend::Sqlite, |_| {}).await;
     server.sign_up("weak@example.com").await;
-    server
-        .post(
-            "/request-password-reset",
-            json!({ "email": "weak@example.com" }),
-            None,
-        )
-        .await;
+    request_reset(&server, "weak@example.com").await;
     let first = link_in_mail(&sink, "weak@example.com", 2, "/reset-password/").await;
-    let first_token = first.rsplit('/').next().unwrap().to_owned();
+    let first_token = reset_token(&first);
 
-    let weak = server
-        .post(
-            "/reset-password",
-            json!({ "token": first_token, "newPassword": "short" }),
-            None,
-        )
-        .await;
+    let weak = reset(&server, &first_token, "short").await;
     let still_valid = follow(&server, &format!("{first}?callbackURL=%2Fr")).await;
-    server
-        .post(
-            "/request-password-reset",
-            json!({ "email": "weak@example.com" }),
-            None,
-        )
-        .await;
+    request_reset(&server, "weak@example.com").await;
     link_in_mail(&sink, "weak@example.com", 3, "/reset-password/").await;
-    let voided = server
-        .post(
-            "/reset-password",
-            json!({ "token": first_token, "newPassword": NEW_PASSWORD }),
-            None,
-        )
-        .await;
+    let voided = reset(&server, &first_token, NEW_PASSWORD).await;
 
     assert_eq!(weak.error(), (400, "PASSWORD_TOO_SHORT".into()));
     assert!(still_valid.header("location").unwrap().contains("token="));
@@ -468,33 +425,21 @@ async fn a_weak_new_password_does_not_burn_the_link_and_a_newer_link_voids_it() 
 async fn an_expired_reset_link_redirects_with_an_error_and_cannot_reset() {
     let (server, sink) = mailing_server(Backend::Sqlite, |_| {}).await;
     server.sign_up("expiry@example.com").await;
-    server
-        .post(
-            "/request-password-reset",
-            json!({ "email": "expiry@example.com" }),
-            None,
-        )
-        .await;
+    request_reset(&server, "expiry@example.com").await;
     let link = link_in_mail(&sink, "expiry@example.com", 2, "/reset-password/").await;
-    let token = link.rsplit('/').next().unwrap().to_owned();
+    let token = reset_token(&link);
     server.clock.advance(chrono::Duration::minutes(61));
 
     let opened = follow(&server, &format!("{link}?callbackURL=%2Fr")).await;
     let missing_callback = follow(&server, &link).await;
-    let reset = server
-        .post(
-            "/reset-password",
-            json!({ "token": token, "newPassword": NEW_PASSWORD }),
-            None,
-        )
-        .await;
+    let expired = reset(&server, &token, NEW_PASSWORD).await;
 
     assert_eq!(
         opened.header("location").unwrap(),
         format!("{}/r?error=INVALID_TOKEN", server.base)
     );
     assert_eq!(missing_callback.error(), (400, "VALIDATION_ERROR".into()));
-    assert_eq!(reset.error(), (400, "INVALID_TOKEN".into()));
+    assert_eq!(expired.error(), (400, "INVALID_TOKEN".into()));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -737,15 +682,9 @@ async fn with_verification_required_only_verified_users_sign_in() {
 async fn a_password_change_tells_the_owner_and_voids_reset_links() {
     let (server, sink) = mailing_server(Backend::Sqlite, |_| {}).await;
     let session = server.sign_up("changer@example.com").await;
-    server
-        .post(
-            "/request-password-reset",
-            json!({ "email": "changer@example.com" }),
-            None,
-        )
-        .await;
+    request_reset(&server, "changer@example.com").await;
     let link = link_in_mail(&sink, "changer@example.com", 2, "/reset-password/").await;
-    let token = link.rsplit('/').next().unwrap().to_owned();
+    let token = reset_token(&link);
 
     let changed = server
         .post(
@@ -754,13 +693,7 @@ async fn a_password_change_tells_the_owner_and_voids_reset_links() {
             Some(&session),
         )
         .await;
-    let late_reset = server
-        .post(
-            "/reset-password",
-            json!({ "token": token, "newPassword": "Yet-Another-Kettle-99" }),
-            None,
-        )
-        .await;
+    let late_reset = reset(&server, &token, "Yet-Another-Kettle-99").await;
 
     assert_eq!(changed.status, 200, "{}", changed.text);
     assert_eq!(late_reset.error(), (400, "INVALID_TOKEN".into()));

@@ -55,6 +55,28 @@ async fn claim(db: &TestDb, node: &str, at: DateTime<Utc>, limit: u64) -> Vec<Ou
     .unwrap()
 }
 
+/// Records `node-a`'s attempt on `mail` (claimed by it), ended at `at`; whether the lease held.
+async fn finish_as_node_a(
+    db: &TestDb,
+    mail: &OutboxMail,
+    at: DateTime<Utc>,
+    outcome: &AttemptOutcome,
+) -> bool {
+    outbox::finish_attempt(
+        db.store.conn(),
+        &Attempt {
+            mail_id: &mail.id,
+            number: mail.attempts,
+            node: "node-a",
+            started_at: at,
+            finished_at: at,
+            outcome,
+        },
+    )
+    .await
+    .unwrap()
+}
+
 on_both_databases!(
     due_mails_are_claimed_once_and_counted => due_mails_are_claimed_once_and_counted,
     concurrent_claimers_never_share_a_mail => concurrent_claimers_never_share_a_mail,
@@ -149,19 +171,13 @@ async fn sending_clears_the_body_and_records_the_attempt(db: TestDb) {
     let ids = queue(&db, 1, t).await;
     let mail = claim(&db, "node-a", t, 10).await.remove(0);
 
-    let kept = outbox::finish_attempt(
-        db.store.conn(),
-        &Attempt {
-            mail_id: &mail.id,
-            number: mail.attempts,
-            node: "node-a",
-            started_at: t,
-            finished_at: t + Duration::milliseconds(20),
-            outcome: &AttemptOutcome::Sent,
-        },
+    let kept = finish_as_node_a(
+        &db,
+        &mail,
+        t + Duration::milliseconds(20),
+        &AttemptOutcome::Sent,
     )
-    .await
-    .unwrap();
+    .await;
 
     assert!(kept);
     let stored = outbox::find(db.store.conn(), &ids[0])
@@ -194,34 +210,10 @@ async fn a_retry_waits_and_a_lost_lease_is_reported(db: TestDb) {
         error: "connection refused".into(),
     };
 
-    let kept = outbox::finish_attempt(
-        db.store.conn(),
-        &Attempt {
-            mail_id: &mail.id,
-            number: 1,
-            node: "node-a",
-            started_at: t,
-            finished_at: t,
-            outcome: &retry,
-        },
-    )
-    .await
-    .unwrap();
+    let kept = finish_as_node_a(&db, &mail, t, &retry).await;
     let too_early = claim(&db, "node-b", t + Duration::seconds(29), 10).await;
     let due = claim(&db, "node-b", t + Duration::seconds(30), 10).await;
-    let stale = outbox::finish_attempt(
-        db.store.conn(),
-        &Attempt {
-            mail_id: &mail.id,
-            number: 1,
-            node: "node-a",
-            started_at: t,
-            finished_at: t,
-            outcome: &AttemptOutcome::Sent,
-        },
-    )
-    .await
-    .unwrap();
+    let stale = finish_as_node_a(&db, &mail, t, &AttemptOutcome::Sent).await;
 
     assert!(kept);
     assert!(too_early.is_empty());
@@ -285,19 +277,7 @@ async fn old_finished_mail_is_swept_and_pending_mail_kept(db: TestDb) {
     let old = t - Duration::days(40);
     queue(&db, 2, old).await;
     let sent = claim(&db, "node-a", old, 1).await.remove(0);
-    outbox::finish_attempt(
-        conn,
-        &Attempt {
-            mail_id: &sent.id,
-            number: 1,
-            node: "node-a",
-            started_at: old,
-            finished_at: old,
-            outcome: &AttemptOutcome::Sent,
-        },
-    )
-    .await
-    .unwrap();
+    finish_as_node_a(&db, &sent, old, &AttemptOutcome::Sent).await;
 
     let removed = outbox::delete_finished_before(conn, t - Duration::days(30))
         .await

@@ -4,7 +4,6 @@ use super::sign_up::{validate_image, validate_name};
 use super::{ActiveSession, ClientInfo, SignedIn};
 use crate::{Auth, AuthError};
 use beep_domain::{Account, PlainPassword, Secret, User};
-use beep_email::{Template, Vars};
 use beep_store::StoreError;
 use beep_store::repos::{accounts, organizations, outbox, sessions, users, verifications};
 
@@ -110,22 +109,8 @@ impl Auth {
         } else {
             None
         };
-        // Earlier reset links must not undo this change; the owner hears of it.
-        verifications::delete_by_value(&tx, "reset-password:", user.id.as_str()).await?;
-        let vars = Vars {
-            name: Some(user.name.clone()),
-            ..Vars::default()
-        };
-        self.queue_mail(
-            &tx,
-            Template::PasswordChanged,
-            &user.email,
-            vars,
-            Some(&user.id),
-        )
-        .await?;
-        tx.commit().await.map_err(StoreError::from)?;
-        self.wake_outbox();
+        self.after_password_change(&tx, user).await?;
+        self.commit_with_mail(tx).await?;
         tracing::info!(user_id = %user.id, revoke_other_sessions, "password changed");
         Ok(signed_in)
     }

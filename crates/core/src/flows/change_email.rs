@@ -7,7 +7,6 @@ use crate::tokens::LinkToken;
 use crate::{Auth, AuthError};
 use beep_domain::Email;
 use beep_email::{Template, Vars};
-use beep_store::StoreError;
 use beep_store::repos::users;
 
 impl Auth {
@@ -84,8 +83,7 @@ impl Auth {
             Some(&user.id),
         )
         .await?;
-        tx.commit().await.map_err(StoreError::from)?;
-        self.wake_outbox();
+        self.commit_with_mail(tx).await?;
         tracing::info!(user_id = %user.id, "change of email requested");
         Ok(())
     }

@@ -3,9 +3,9 @@
 //! completes a change of email.
 
 use super::{ClientInfo, SignedIn};
-use crate::mail::append_query;
 use crate::tokens::LinkToken;
 use crate::{Auth, AuthError};
+use beep_domain::uri::append_query;
 use beep_domain::{Audit, Email, User, UserId, Verification, VerificationId};
 use beep_email::{Template, Vars};
 use beep_store::repos::{users, verifications};
@@ -79,20 +79,13 @@ impl Auth {
         verifications::insert(conn, &row).await
     }
 
-    /// Queues a verification mail for `user` in `conn`'s transaction, unless the address
-    /// had its share of mails lately. Returns whether a mail was queued.
+    /// Queues a verification mail for `user` in `conn`'s transaction.
     pub(crate) async fn queue_verification(
         &self,
         conn: &impl ConnectionTrait,
         user: &User,
         callback: Option<&str>,
-    ) -> Result<bool, StoreError> {
-        if !self
-            .may_mail(conn, &user.email, &[Template::VerifyEmail])
-            .await?
-        {
-            return Ok(false);
-        }
+    ) -> Result<(), StoreError> {
         let token = LinkToken::generate();
         let grant = VerifyGrant {
             user_id: user.id.to_string(),
@@ -115,20 +108,23 @@ impl Auth {
             vars,
             Some(&user.id),
         )
-        .await?;
-        Ok(true)
+        .await
     }
 
-    /// Sends a new link to an unverified user who just proved their password.
-    pub(crate) async fn resend_verification_after_sign_in(
+    /// Sends `user` a new verification link now, unless their address had its share of
+    /// mails lately (then nothing happens, and the caller answers as usual).
+    pub(crate) async fn send_verification(
         &self,
         user: &User,
+        callback: Option<&str>,
     ) -> Result<(), AuthError> {
         let tx = self.store().write().await?;
-        let queued = self.queue_verification(&tx, user, None).await?;
-        tx.commit().await.map_err(StoreError::from)?;
-        if queued {
-            self.wake_outbox();
+        if self
+            .may_mail(&tx, &user.email, &[Template::VerifyEmail])
+            .await?
+        {
+            self.queue_verification(&tx, user, callback).await?;
+            self.commit_with_mail(tx).await?;
         }
         Ok(())
     }
@@ -147,13 +143,7 @@ impl Auth {
         if user.email_verified {
             return Err(AuthError::EmailAlreadyVerified);
         }
-        let tx = self.store().write().await?;
-        let queued = self.queue_verification(&tx, user, callback).await?;
-        tx.commit().await.map_err(StoreError::from)?;
-        if queued {
-            self.wake_outbox();
-        }
-        Ok(())
+        self.send_verification(user, callback).await
     }
 
     /// `send-verification-email` without a session: the same answer, no sooner than the
@@ -165,31 +155,13 @@ impl Auth {
     ) -> Result<(), AuthError> {
         let started = tokio::time::Instant::now();
         let email = Email::parse(email)?;
-        let outcome = self
-            .queue_verification_if_unverified(&email, callback)
-            .await;
+        let outcome = match users::find_by_email(self.store().conn(), &email).await {
+            Ok(Some(user)) if !user.email_verified => self.send_verification(&user, callback).await,
+            Ok(_) => Ok(()),
+            Err(err) => Err(err.into()),
+        };
         self.pad_to_floor(started).await;
         outcome
-    }
-
-    async fn queue_verification_if_unverified(
-        &self,
-        email: &Email,
-        callback: Option<&str>,
-    ) -> Result<(), AuthError> {
-        let Some(user) = users::find_by_email(self.store().conn(), email).await? else {
-            return Ok(());
-        };
-        if user.email_verified {
-            return Ok(());
-        }
-        let tx = self.store().write().await?;
-        let queued = self.queue_verification(&tx, &user, callback).await?;
-        tx.commit().await.map_err(StoreError::from)?;
-        if queued {
-            self.wake_outbox();
-        }
-        Ok(())
     }
 
     /// Follows a verification link: consumes the token (once, even under concurrent clicks)

@@ -1,13 +1,13 @@
 //! Password reset by mail: a single-use link valid for an hour, the same answer for known and
 //! unknown addresses, and a reset that ends every session and tells the user.
 
-use crate::mail::append_query;
 use crate::tokens::LinkToken;
 use crate::{Auth, AuthError};
+use beep_domain::uri::append_query;
 use beep_domain::{Account, AccountId, Audit, CREDENTIAL_PROVIDER, Email, Secret, User, UserId};
 use beep_email::{Template, Vars};
-use beep_store::StoreError;
 use beep_store::repos::{accounts, sessions, users, verifications};
+use beep_store::{ConnectionTrait, StoreError};
 
 /// Verification rows for "this link may set this user's password".
 pub(crate) const RESET_PASSWORD: &str = "reset-password";
@@ -54,8 +54,7 @@ impl Auth {
             return Ok(());
         }
         // A new link voids the earlier ones (only the newest mail works).
-        verifications::delete_by_value(&tx, &format!("{RESET_PASSWORD}:"), user.id.as_str())
-            .await?;
+        void_reset_links(&tx, &user.id).await?;
         let token = LinkToken::generate();
         let lifetime = self.config().email.reset_expires_in;
         self.store_link_token(
@@ -80,8 +79,7 @@ impl Auth {
             Some(&user.id),
         )
         .await?;
-        tx.commit().await.map_err(StoreError::from)?;
-        self.wake_outbox();
+        self.commit_with_mail(tx).await?;
         tracing::info!(user_id = %user.id, "password reset mail queued");
         Ok(())
     }
@@ -141,26 +139,12 @@ impl Auth {
             .await?
             .ok_or(AuthError::InvalidToken)?;
         self.store_password(&tx, &user, &hash).await?;
-        verifications::delete_by_value(&tx, &format!("{RESET_PASSWORD}:"), user.id.as_str())
-            .await?;
         let sessions_revoked = self.config().email.revoke_sessions_on_reset;
         if sessions_revoked {
             sessions::delete_all_for_user(&tx, &user.id, None).await?;
         }
-        let vars = Vars {
-            name: Some(user.name.clone()),
-            ..Vars::default()
-        };
-        self.queue_mail(
-            &tx,
-            Template::PasswordChanged,
-            &user.email,
-            vars,
-            Some(&user.id),
-        )
-        .await?;
-        tx.commit().await.map_err(StoreError::from)?;
-        self.wake_outbox();
+        self.after_password_change(&tx, &user).await?;
+        self.commit_with_mail(tx).await?;
         tracing::info!(user_id = %user.id, sessions_revoked, "password reset");
         Ok(PasswordReset {
             user_id: user.id,
@@ -168,10 +152,32 @@ impl Auth {
         })
     }
 
+    /// What every change of password does in its transaction: earlier reset links die (they
+    /// must not undo it) and the owner is told.
+    pub(crate) async fn after_password_change(
+        &self,
+        conn: &impl ConnectionTrait,
+        user: &User,
+    ) -> Result<(), StoreError> {
+        void_reset_links(conn, &user.id).await?;
+        let vars = Vars {
+            name: Some(user.name.clone()),
+            ..Vars::default()
+        };
+        self.queue_mail(
+            conn,
+            Template::PasswordChanged,
+            &user.email,
+            vars,
+            Some(&user.id),
+        )
+        .await
+    }
+
     /// Sets the user's password hash, creating the credential account if there is none.
     async fn store_password(
         &self,
-        conn: &impl beep_store::ConnectionTrait,
+        conn: &impl ConnectionTrait,
         user: &User,
         hash: &str,
     ) -> Result<(), AuthError> {
@@ -203,4 +209,12 @@ impl Auth {
         }
         Ok(())
     }
+}
+
+/// Deletes every reset link of the user.
+async fn void_reset_links(
+    conn: &impl ConnectionTrait,
+    user_id: &UserId,
+) -> Result<u64, StoreError> {
+    verifications::delete_by_value(conn, &format!("{RESET_PASSWORD}:"), user_id.as_str()).await
 }

@@ -55,7 +55,7 @@ impl Auth {
         attempt.succeeded();
         if self.config().email.require_verification && !user.email_verified {
             // Only a caller who knows the password learns this, and gets a fresh link.
-            self.resend_verification_after_sign_in(&user).await?;
+            self.send_verification(&user, None).await?;
             return Err(AuthError::EmailNotVerified);
         }
 

@@ -115,12 +115,12 @@ impl Auth {
         }
         accounts::insert(&tx, &account).await?;
         hooks::on_user_created(&tx, &user).await?;
-        let mailed = if self.config().email.send_verification_on_sign_up || require_verification {
+        // A brand-new address has no mail to count against its limit.
+        let mailed = self.config().email.send_verification_on_sign_up || require_verification;
+        if mailed {
             self.queue_verification(&tx, &user, input.callback_url.as_deref())
-                .await?
-        } else {
-            false
-        };
+                .await?;
+        }
         let session = if require_verification {
             None
         } else {
@@ -129,9 +129,10 @@ impl Auth {
                     .await?,
             )
         };
-        tx.commit().await.map_err(StoreError::from)?;
         if mailed {
-            self.wake_outbox();
+            self.commit_with_mail(tx).await?;
+        } else {
+            tx.commit().await.map_err(StoreError::from)?;
         }
         tracing::info!(user_id = %user.id, "user signed up");
         Ok(match session {
@@ -153,10 +154,10 @@ impl Auth {
         image: Option<String>,
     ) -> Result<SignUpOutcome, AuthError> {
         let tx = self.store().write().await?;
-        let mailed = self
+        if self
             .may_mail(&tx, &owner.email, &[Template::SignUpAttempt])
-            .await?;
-        if mailed {
+            .await?
+        {
             let vars = Vars {
                 url: Some(self.config().email.links_base.clone()),
                 name: Some(owner.name.clone()),
@@ -164,10 +165,7 @@ impl Auth {
             };
             self.queue_mail(&tx, Template::SignUpAttempt, &owner.email, vars, None)
                 .await?;
-        }
-        tx.commit().await.map_err(StoreError::from)?;
-        if mailed {
-            self.wake_outbox();
+            self.commit_with_mail(tx).await?;
         }
         let now = self.now();
         let stand_in = UserId::generate();

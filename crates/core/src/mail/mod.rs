@@ -1,12 +1,10 @@
 //! Mail from the flows: queued in the flow's own transaction (the outbox), sealed at rest,
 //! delivered afterwards by [`OutboxWorker`] with retries, on whichever node claims it first.
 
-mod links;
 mod outbox;
 mod sealing;
 mod worker;
 
-pub use links::{append_query, percent_encode};
 pub use sealing::SealingKey;
 pub use worker::{OutboxSettings, OutboxWorker};
 

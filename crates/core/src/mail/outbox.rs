@@ -5,7 +5,7 @@ use crate::Auth;
 use beep_domain::{Audit, Email, OutboxMail, OutboxMailId, OutboxStatus, UserId};
 use beep_email::{Template, Vars};
 use beep_store::repos::outbox;
-use beep_store::{ConnectionTrait, StoreError};
+use beep_store::{ConnectionTrait, StoreError, WriteTx};
 use serde::{Deserialize, Serialize};
 
 /// The purpose the outbox's sealing key is derived for.
@@ -19,8 +19,8 @@ pub(crate) struct SealedBody {
 }
 
 impl Auth {
-    /// Renders `template` for `to` and queues it in `conn`'s transaction. Call
-    /// [`Auth::wake_outbox`] after the commit.
+    /// Renders `template` for `to` and queues it in `conn`'s transaction; commit it with
+    /// [`Auth::commit_with_mail`].
     pub(crate) async fn queue_mail(
         &self,
         conn: &impl ConnectionTrait,
@@ -77,9 +77,12 @@ impl Auth {
         Ok(allowed)
     }
 
-    /// Wakes this node's outbox worker; call after committing a transaction that queued mail.
-    pub(crate) fn wake_outbox(&self) {
+    /// Commits a transaction that queued mail, then wakes this node's outbox worker (woken
+    /// before the commit, it would find nothing and wait for the next poll).
+    pub(crate) async fn commit_with_mail(&self, tx: WriteTx) -> Result<(), StoreError> {
+        tx.commit().await?;
         self.outbox_signal().notify_one();
+        Ok(())
     }
 
     /// Answers no sooner than the enumeration floor after `started`, so a route's timing does

@@ -10,7 +10,7 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use beep_core::AuthError;
-use beep_core::mail::append_query;
+use beep_domain::uri::append_query;
 use beep_domain::{Email, Secret};
 use http::{HeaderValue, StatusCode, header};
 use serde::Deserialize;
@@ -231,19 +231,11 @@ fn redirect(location: &str) -> Response {
     response
 }
 
-/// A same-site path made absolute against the configured base URL (never the request's Host).
+/// A same-site path made absolute against the configured base URL's origin (never the
+/// request's `Host`).
 fn absolute(state: &AppState, target: &str) -> String {
-    if !target.starts_with('/') {
-        return target.to_owned();
+    match state.settings.trusted_origins.base_origin() {
+        Some(origin) if target.starts_with('/') => format!("{origin}{target}"),
+        _ => target.to_owned(),
     }
-    let base = &state.settings.base_url;
-    let origin_end = base
-        .find("://")
-        .map(|scheme| {
-            base[scheme + 3..]
-                .find('/')
-                .map_or(base.len(), |path| scheme + 3 + path)
-        })
-        .unwrap_or(base.len());
-    format!("{}{target}", &base[..origin_end])
 }

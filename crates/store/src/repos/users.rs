@@ -5,7 +5,9 @@ use crate::error::StoreError;
 use beep_domain::{Email, User, UserId};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, UpdateMany,
+};
 
 /// Inserts a new user. A taken email gives [`StoreError::Conflict`].
 pub async fn insert(conn: &impl ConnectionTrait, user: &User) -> Result<(), StoreError> {
@@ -68,13 +70,7 @@ pub async fn update_profile(
     change: &ProfileChange,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    let mut update = user::Entity::update_many()
-        .col_expr(user::Column::UpdatedAt, Expr::value(now))
-        .col_expr(user::Column::UpdatedBy, Expr::value(id.as_str()))
-        .col_expr(
-            user::Column::Version,
-            Expr::col(user::Column::Version).add(1),
-        );
+    let mut update = changed_by_self(id, now);
     if let Some(name) = &change.name {
         update = update.col_expr(user::Column::Name, Expr::value(name.clone()));
     }
@@ -113,14 +109,8 @@ pub async fn mark_email_verified(
     email: &Email,
     now: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
-    let result = user::Entity::update_many()
+    let result = changed_by_self(id, now)
         .col_expr(user::Column::EmailVerified, Expr::value(true))
-        .col_expr(user::Column::UpdatedAt, Expr::value(now))
-        .col_expr(user::Column::UpdatedBy, Expr::value(id.as_str()))
-        .col_expr(
-            user::Column::Version,
-            Expr::col(user::Column::Version).add(1),
-        )
         .filter(user::Column::Id.eq(id.as_str()))
         .filter(user::Column::Email.eq(email.as_str()))
         .exec(conn)
@@ -137,18 +127,23 @@ pub async fn change_email(
     to: &Email,
     now: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
-    let result = user::Entity::update_many()
+    let result = changed_by_self(id, now)
         .col_expr(user::Column::Email, Expr::value(to.as_str()))
         .col_expr(user::Column::EmailVerified, Expr::value(true))
+        .filter(user::Column::Id.eq(id.as_str()))
+        .filter(user::Column::Email.eq(from.as_str()))
+        .exec(conn)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// An update of user `id` by that user, with the audit fields moved on.
+fn changed_by_self(id: &UserId, now: DateTime<Utc>) -> UpdateMany<user::Entity> {
+    user::Entity::update_many()
         .col_expr(user::Column::UpdatedAt, Expr::value(now))
         .col_expr(user::Column::UpdatedBy, Expr::value(id.as_str()))
         .col_expr(
             user::Column::Version,
             Expr::col(user::Column::Version).add(1),
         )
-        .filter(user::Column::Id.eq(id.as_str()))
-        .filter(user::Column::Email.eq(from.as_str()))
-        .exec(conn)
-        .await?;
-    Ok(result.rows_affected == 1)
 }

@@ -1,15 +1,12 @@
-//! Building the links that go into mails.
+//! URI text: the encoding JavaScript's `encodeURIComponent` produces (cookie values, link
+//! parameters), and adding a parameter to a link.
 
-/// Percent-encodes `value` for a query parameter, as JavaScript's `encodeURIComponent` does.
-pub fn percent_encode(value: &str) -> String {
+/// Percent-encodes `value` exactly as `encodeURIComponent` does: everything but ASCII letters,
+/// digits and `-_.!~*'()` becomes `%XX` per UTF-8 byte.
+pub fn encode_uri_component(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     for byte in value.bytes() {
-        let unreserved = byte.is_ascii_alphanumeric()
-            || matches!(
-                byte,
-                b'-' | b'_' | b'.' | b'!' | b'~' | b'*' | b'\'' | b'(' | b')'
-            );
-        if unreserved {
+        if byte.is_ascii_alphanumeric() || b"-_.!~*'()".contains(&byte) {
             out.push(char::from(byte));
         } else {
             out.push_str(&format!("%{byte:02X}"));
@@ -18,14 +15,14 @@ pub fn percent_encode(value: &str) -> String {
     out
 }
 
-/// `url` with `name=value` added to its query (before any fragment), value encoded.
+/// `url` with `name=value` added to its query (before any fragment), the value encoded.
 pub fn append_query(url: &str, name: &str, value: &str) -> String {
     let (base, fragment) = match url.split_once('#') {
         Some((base, fragment)) => (base, Some(fragment)),
         None => (url, None),
     };
     let separator = if base.contains('?') { '&' } else { '?' };
-    let mut out = format!("{base}{separator}{name}={}", percent_encode(value));
+    let mut out = format!("{base}{separator}{name}={}", encode_uri_component(value));
     if let Some(fragment) = fragment {
         out.push('#');
         out.push_str(fragment);
@@ -40,10 +37,10 @@ mod tests {
     #[test]
     fn encodes_like_encode_uri_component() {
         assert_eq!(
-            percent_encode("/dash?x=1&y=ü"),
+            encode_uri_component("/dash?x=1&y=ü"),
             "%2Fdash%3Fx%3D1%26y%3D%C3%BC"
         );
-        assert_eq!(percent_encode("a-b_c.d~e"), "a-b_c.d~e");
+        assert_eq!(encode_uri_component("a-b_c.d~e!*'()"), "a-b_c.d~e!*'()");
     }
 
     #[test]
