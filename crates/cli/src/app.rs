@@ -1,16 +1,20 @@
 //! Wiring: configuration → store → core → HTTP, and the commands that use them.
 
 use crate::config::Config;
+use crate::scale_config::SessionCacheChoice;
 use anyhow::{Context, Result, bail};
 use beep_core::flows::SignUp;
 use beep_core::mail::{OutboxSettings, OutboxWorker};
+use beep_core::rate_limit::{RateLimit, RateLimitRules};
+use beep_core::session_cache::{LocalSessionCache, SessionCache, SharedSessionCache};
+use beep_core::shared_redis::{RedisConfig, SharedRedis};
 use beep_core::{
     Auth, AuthConfig, ClientInfo, EmailConfig, HashingConfig, SessionConfig, SystemClock,
 };
 use beep_domain::{PasswordPolicy, Secret};
 use beep_email::Transport;
-use beep_http::{AppState, HttpSettings, TrustedOrigins};
-use beep_store::Store;
+use beep_http::{AppState, HttpSettings, MAX_RATE_LIMIT_BUCKETS, TrustedOrigins};
+use beep_store::{Backend, Store};
 use chrono::Duration;
 use std::sync::Arc;
 use std::time::Duration as StdDuration;
@@ -30,7 +34,57 @@ async fn open_store(config: &Config) -> Result<Store> {
 }
 
 /// The core service as configured.
-fn build_auth(config: &Config, store: Store, secret: Secret<String>) -> Result<Auth> {
+/// The Redis every node shares, when `REDIS_URL` is set. Connects lazily: a node starts
+/// while Redis is down and uses it once it answers.
+fn shared_redis(config: &Config) -> Result<Option<SharedRedis>> {
+    let Some(url) = &config.redis_url else {
+        return Ok(None);
+    };
+    let mut redis_config = RedisConfig::new(Secret::new(url.clone()));
+    redis_config.key_prefix = config.scale.redis_key_prefix.clone();
+    let redis = SharedRedis::connect(&redis_config).map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(Some(redis))
+}
+
+/// The session cache: Redis when there is one; in-process on SQLite, where this node is the
+/// only one; none on PostgreSQL without Redis, where other nodes' revocations would not
+/// reach an in-process cache.
+fn session_cache(config: &Config, store: &Store, redis: Option<&SharedRedis>) -> SessionCache {
+    let ttl = StdDuration::from_secs(config.scale.session_cache_ttl);
+    if ttl.is_zero() {
+        return SessionCache::Off;
+    }
+    let local = || SessionCache::Local(LocalSessionCache::new(ttl, 100_000));
+    match (config.scale.session_cache, redis) {
+        (SessionCacheChoice::Off, _) => SessionCache::Off,
+        (SessionCacheChoice::Local, _) => local(),
+        (SessionCacheChoice::Auto, Some(redis)) => {
+            SessionCache::Shared(SharedSessionCache::new(redis.clone(), ttl))
+        }
+        (SessionCacheChoice::Auto, None) if store.backend() == Backend::Sqlite => local(),
+        (SessionCacheChoice::Auto, None) => SessionCache::Off,
+    }
+}
+
+fn rate_limit(config: &Config, redis: Option<&SharedRedis>) -> RateLimit {
+    let rules = RateLimitRules::default();
+    match redis {
+        Some(redis) => RateLimit::shared(
+            rules,
+            MAX_RATE_LIMIT_BUCKETS,
+            redis.clone(),
+            config.scale.when_redis_fails,
+        ),
+        None => RateLimit::per_node(rules, MAX_RATE_LIMIT_BUCKETS),
+    }
+}
+
+fn build_auth(
+    config: &Config,
+    store: Store,
+    secret: Secret<String>,
+    session_cache: SessionCache,
+) -> Result<Auth> {
     let auth_config = AuthConfig {
         app_name: "beep-iam".into(),
         session: SessionConfig {
@@ -58,7 +112,8 @@ fn build_auth(config: &Config, store: Store, secret: Secret<String>) -> Result<A
         },
         secret,
     };
-    Auth::new(store, Arc::new(SystemClock), auth_config).context("building the auth service")
+    Auth::with_session_cache(store, Arc::new(SystemClock), auth_config, session_cache)
+        .context("building the auth service")
 }
 
 /// The HTTP edge's settings.
@@ -80,10 +135,14 @@ pub async fn serve(config: &Config) -> Result<()> {
     let secret = config.resolve_secret()?;
     let store = open_store(config).await?;
     store.migrate().await.context("migrating the database")?;
-    let auth = build_auth(config, store.clone(), secret.clone())?;
+    let redis = shared_redis(config)?;
+    let cache = session_cache(config, &store, redis.as_ref());
+    tracing::info!(session_cache = ?cache, shared_redis = redis.is_some(), "caches");
+    let auth = build_auth(config, store.clone(), secret.clone(), cache)?;
     let transport = Transport::new(config.email.transport_config(&config.data_dir))
         .context("setting up the mail transport")?;
-    let state = AppState::new(auth.clone(), http_settings(config, secret));
+    let limiter = rate_limit(config, redis.as_ref());
+    let state = AppState::with_rate_limit(auth.clone(), http_settings(config, secret), limiter);
 
     let address = format!("{}:{}", config.host, config.port);
     let listener = tokio::net::TcpListener::bind(&address)
@@ -190,7 +249,7 @@ pub async fn create_user(config: &Config, email: &str, name: &str) -> Result<()>
     let store = open_store(config).await?;
     store.migrate().await.context("migrating the database")?;
     let secret = config.resolve_secret()?;
-    let auth = build_auth(config, store.clone(), secret)?;
+    let auth = build_auth(config, store.clone(), secret, SessionCache::Off)?;
     let input = SignUp {
         name: name.to_owned(),
         email: email.to_owned(),

@@ -2,6 +2,7 @@
 //! (the seed's variable names). Secrets stay wrapped so they never print.
 
 use crate::email_config::{EmailFile, EmailSettings};
+use crate::scale_config::{ScaleFile, ScaleSettings};
 use anyhow::{Context, Result, bail};
 use beep_domain::Secret;
 use serde::Deserialize;
@@ -41,7 +42,7 @@ pub struct Config {
     pub database_max_connections: u32,
     /// `BEEP_IAM_DATA_DIR`.
     pub data_dir: PathBuf,
-    /// `REDIS_URL` (not used yet; reserved for shared rate limits and the session cache).
+    /// `REDIS_URL`: shared rate limits and session cache for several nodes.
     pub redis_url: Option<String>,
     /// `RATE_LIMIT_ENABLED`.
     pub rate_limit_enabled: bool,
@@ -67,6 +68,8 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// Mail: transport, sender, templates, verification rules.
     pub email: EmailSettings,
+    /// Redis key prefix, rate limiting without Redis, the session cache.
+    pub scale: ScaleSettings,
 }
 
 /// The optional TOML file; every key is optional and named like the field above. No `Debug`:
@@ -97,6 +100,7 @@ struct FileConfig {
     hash_workers: Option<usize>,
     max_body_bytes: Option<usize>,
     email: Option<EmailFile>,
+    scale: Option<ScaleFile>,
 }
 
 impl Default for Config {
@@ -125,6 +129,7 @@ impl Default for Config {
             hash_workers: std::thread::available_parallelism().map_or(2, usize::from),
             max_body_bytes: 64 * 1024,
             email: EmailSettings::default(),
+            scale: ScaleSettings::default(),
         }
     }
 }
@@ -159,13 +164,13 @@ impl Config {
                     .map_or(0, |span| text[..span.start].lines().count().max(1));
                 anyhow::anyhow!("parsing {} (line {line}): {}", path.display(), e.message())
             })?;
-            config.apply_file(parsed);
+            config.apply_file(parsed)?;
         }
         config.apply_env(env)?;
         Ok(config)
     }
 
-    fn apply_file(&mut self, f: FileConfig) {
+    fn apply_file(&mut self, f: FileConfig) -> Result<()> {
         macro_rules! take {
             ($($field:ident),+) => { $(if let Some(v) = f.$field { self.$field = v; })+ };
         }
@@ -204,6 +209,10 @@ impl Config {
         if let Some(email) = f.email {
             self.email.apply_file(email);
         }
+        if let Some(scale) = f.scale {
+            self.scale.apply_file(scale)?;
+        }
+        Ok(())
     }
 
     fn apply_env(&mut self, env: &dyn Env) -> Result<()> {
@@ -275,6 +284,7 @@ impl Config {
         parse_into(env, "PASSWORD_HASH_WORKERS", &mut self.hash_workers)?;
         parse_into(env, "MAX_BODY_BYTES", &mut self.max_body_bytes)?;
         self.email.apply_env(env)?;
+        self.scale.apply_env(env)?;
         Ok(())
     }
 
@@ -391,6 +401,7 @@ impl Config {
             self.hash_workers,
             self.max_body_bytes,
         ) + &self.email.describe()
+            + &self.scale.describe()
     }
 }
 

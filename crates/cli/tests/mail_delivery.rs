@@ -24,14 +24,13 @@ use beep_store::testing::TestDb;
 use futures::StreamExt;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-const SECRET: &str = "mail-delivery-test-secret-0123456789abcdef";
+mod support;
+use support::{FROM, Scratch, Server, stop_all};
+
 const PASSWORD: &str = "Correct-Horse-Battery-Staple";
-const FROM: &str = "beep-iam <no-reply@mail-test.example>";
 const RESEND_KEY: &str = "re_test_key";
 /// How long mail may take to arrive once its way out is open.
 const DELIVERY: Duration = Duration::from_secs(30);
@@ -408,161 +407,6 @@ async fn kill_while_nothing_is_in_flight(server: &mut Server, db: &TestDb) {
             outbox.summary()
         );
         tokio::time::sleep(Duration::from_millis(5)).await;
-    }
-}
-
-// ---------------------------------------------------------------------------------------
-// The server process
-// ---------------------------------------------------------------------------------------
-
-/// A `beep-iam serve` child process, its output in a log file.
-struct Server {
-    child: Child,
-    port: u16,
-    log: PathBuf,
-}
-
-impl Server {
-    /// Starts a node on `database_url` with fast retries and cheap hashing, and waits until
-    /// it is ready. `env` picks the mail transport.
-    async fn start(scratch: &Scratch, database_url: &str, env: &[(&str, String)]) -> Self {
-        let port = free_port();
-        let log = scratch.0.join(format!("server-{port}.log"));
-        let log_file = std::fs::File::create(&log).unwrap();
-        let mut command = Command::new(env!("CARGO_BIN_EXE_beep-iam"));
-        command
-            .arg("serve")
-            .env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("PORT", port.to_string())
-            .env("BETTER_AUTH_URL", format!("http://127.0.0.1:{port}"))
-            .env("BETTER_AUTH_SECRET", SECRET)
-            .env("BEEP_IAM_DATA_DIR", &scratch.0)
-            .env("DATABASE_URL", database_url)
-            // Up to seven nodes run at once here; ten connections each (the default) can
-            // exhaust PostgreSQL's hundred when other tests share the server.
-            .env("DATABASE_MAX_CONNECTIONS", "4")
-            .env("RATE_LIMIT_ENABLED", "false")
-            .env("PASSWORD_HASH_MEMORY_KIB", "1024")
-            .env("PASSWORD_HASH_ITERATIONS", "1")
-            .env("EMAIL_FROM", FROM)
-            .env("EMAIL_RETRY_BASE_MS", "200")
-            .env("EMAIL_POLL_INTERVAL_MS", "100")
-            .env("RUST_LOG", "info")
-            .envs(env.iter().map(|(name, value)| (*name, value)))
-            .stdout(Stdio::from(log_file.try_clone().unwrap()))
-            .stderr(Stdio::from(log_file));
-        let mut server = Self {
-            child: command.spawn().unwrap(),
-            port,
-            log,
-        };
-        server.wait_ready().await;
-        server
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("http://127.0.0.1:{}{path}", self.port)
-    }
-
-    async fn wait_ready(&mut self) {
-        let client = reqwest::Client::new();
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while Instant::now() < deadline {
-            if let Ok(reply) = client.get(self.url("/health/ready")).send().await
-                && reply.status() == 200
-            {
-                return;
-            }
-            if let Ok(Some(status)) = self.child.try_wait() {
-                panic!("server exited early ({status}): {}", self.log_text());
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        panic!("server not ready: {}", self.log_text());
-    }
-
-    fn log_text(&self) -> String {
-        std::fs::read_to_string(&self.log).unwrap_or_default()
-    }
-
-    /// `kill -9`: no shutdown, nothing flushed.
-    fn kill(&mut self) {
-        self.child.kill().unwrap();
-        self.child.wait().unwrap();
-    }
-
-    /// SIGTERM, then waits for a clean exit: deliveries in flight are finished and
-    /// recorded, and no further one starts.
-    async fn stop(&mut self) {
-        self.terminate();
-        self.wait_exit().await;
-    }
-
-    fn terminate(&self) {
-        Command::new("kill")
-            .arg("-TERM")
-            .arg(self.child.id().to_string())
-            .status()
-            .unwrap();
-    }
-
-    async fn wait_exit(&mut self) {
-        let deadline = Instant::now() + Duration::from_secs(40);
-        while Instant::now() < deadline {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                assert!(status.success(), "{status}: {}", self.log.display());
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-        panic!("server did not stop: {}", self.log.display());
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Stops all `servers` at once.
-async fn stop_all(servers: &mut [Server]) {
-    for server in servers.iter() {
-        server.terminate();
-    }
-    for server in servers {
-        server.wait_exit().await;
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// A folder for the servers' data and logs; kept when the test fails, for the logs.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new() -> Self {
-        let dir = std::env::temp_dir().join(format!("beep-mail-{}", uuid::Uuid::now_v7().simple()));
-        std::fs::create_dir_all(&dir).unwrap();
-        Self(dir)
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        if std::thread::panicking() {
-            eprintln!("server logs kept in {}", self.0.display());
-        } else {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
     }
 }
 

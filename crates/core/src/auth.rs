@@ -6,6 +6,7 @@ use crate::error::AuthError;
 use crate::login_throttle::{Attempt, LoginThrottle};
 use crate::mail::{OUTBOX_PURPOSE, SealingKey};
 use crate::password_hasher::PasswordHasher;
+use crate::session_cache::SessionCache;
 use beep_email::Templates;
 use beep_store::Store;
 use chrono::{DateTime, Utc};
@@ -28,6 +29,7 @@ struct Inner {
     outbox_key: SealingKey,
     outbox_signal: Notify,
     mail_host: String,
+    session_cache: SessionCache,
 }
 
 impl std::fmt::Debug for Auth {
@@ -35,6 +37,7 @@ impl std::fmt::Debug for Auth {
         f.debug_struct("Auth")
             .field("store", &self.inner.store)
             .field("hasher", &self.inner.hasher)
+            .field("session_cache", &self.inner.session_cache)
             .finish_non_exhaustive()
     }
 }
@@ -42,7 +45,18 @@ impl std::fmt::Debug for Auth {
 impl Auth {
     /// Builds the service: computes the hasher's timing-equaliser hash once and loads the
     /// mail templates (a broken override stops the start, not a later mail).
+    /// Sessions are read from the database on every request; see [`Auth::with_session_cache`].
     pub fn new(store: Store, clock: Arc<dyn Clock>, config: AuthConfig) -> Result<Self, AuthError> {
+        Self::with_session_cache(store, clock, config, SessionCache::Off)
+    }
+
+    /// [`Auth::new`] with a session cache in front of the database for `get-session`.
+    pub fn with_session_cache(
+        store: Store,
+        clock: Arc<dyn Clock>,
+        config: AuthConfig,
+        session_cache: SessionCache,
+    ) -> Result<Self, AuthError> {
         let hasher = PasswordHasher::new(config.hashing)?;
         let templates = match &config.email.templates_dir {
             Some(dir) => Templates::with_overrides(&config.app_name, dir)
@@ -62,6 +76,7 @@ impl Auth {
                 outbox_key,
                 outbox_signal: Notify::new(),
                 mail_host,
+                session_cache,
             }),
         })
     }
@@ -82,6 +97,11 @@ impl Auth {
     }
 
     /// The host named in `Message-ID`s (the public base URL's).
+    /// The session cache (possibly off).
+    pub fn session_cache(&self) -> &SessionCache {
+        &self.inner.session_cache
+    }
+
     pub(crate) fn mail_host(&self) -> &str {
         &self.inner.mail_host
     }

@@ -12,6 +12,8 @@ pub mod login_throttle;
 pub mod mail;
 pub mod password_hasher;
 pub mod rate_limit;
+pub mod session_cache;
+pub mod shared_redis;
 pub mod tokens;
 
 pub use auth::Auth;

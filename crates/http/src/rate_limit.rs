@@ -8,6 +8,7 @@ use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use beep_core::rate_limit::{ClientKey, Decision};
+use http::StatusCode;
 
 /// The base path every auth route lives under.
 pub const BASE_PATH: &str = "/api/auth";
@@ -28,10 +29,16 @@ pub async fn limit(State(state): State<AppState>, req: Request, next: Next) -> R
     let (parts, body) = req.into_parts();
     let client = client_ip(&state, &parts).map_or_else(ClientKey::unknown, ClientKey::from_ip);
     let now_ms = u64::try_from(state.auth.now().timestamp_millis()).unwrap_or_default();
-    match state.limiter.check(&client, &path, now_ms) {
+    match state.limiter.check(&client, &path, now_ms).await {
         Decision::Allowed => next.run(Request::from_parts(parts, body)).await,
         Decision::Limited { retry_after_secs } => {
             ApiError::TooManyRequests { retry_after_secs }.into_response()
         }
+        Decision::Unavailable => ApiError::coded(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "RATE_LIMITER_UNAVAILABLE",
+            "Rate limiting is unavailable; try again shortly",
+        )
+        .into_response(),
     }
 }

@@ -4,9 +4,12 @@ use crate::cookies::CookieJar;
 use crate::revocations::RecentRevocations;
 use crate::settings::HttpSettings;
 use beep_core::Auth;
-use beep_core::rate_limit::{RateLimitRules, RateLimiter};
+use beep_core::rate_limit::{RateLimit, RateLimitRules};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Live rate-limit buckets a node keeps in memory at most.
+pub const MAX_RATE_LIMIT_BUCKETS: usize = 100_000;
 
 /// Whether the node should receive traffic; flipped off when shutdown begins.
 #[derive(Debug, Default)]
@@ -32,7 +35,7 @@ pub struct AppState {
     /// Edge settings.
     pub settings: Arc<HttpSettings>,
     /// The rate limiter (present even when disabled; unused then).
-    pub limiter: Arc<RateLimiter>,
+    pub limiter: Arc<RateLimit>,
     /// Shutdown flag for `/health/ready`.
     pub readiness: Arc<Readiness>,
     /// Revocations that void cookie caches issued before them.
@@ -47,8 +50,14 @@ impl AppState {
         &self.jar
     }
 
-    /// State with better-auth's default rate-limit rules.
+    /// State with better-auth's default rate-limit rules, counted in this node's memory.
     pub fn new(auth: Auth, settings: HttpSettings) -> Self {
+        let limiter = RateLimit::per_node(RateLimitRules::default(), MAX_RATE_LIMIT_BUCKETS);
+        Self::with_rate_limit(auth, settings, limiter)
+    }
+
+    /// State with this rate limiter (for example one shared through Redis).
+    pub fn with_rate_limit(auth: Auth, settings: HttpSettings, limiter: RateLimit) -> Self {
         let cache_ms = settings
             .cookies
             .cache_max_age
@@ -60,7 +69,7 @@ impl AppState {
             revocations: Arc::new(RecentRevocations::new(cache_ms)),
             auth,
             settings: Arc::new(settings),
-            limiter: Arc::new(RateLimiter::new(RateLimitRules::default(), 100_000)),
+            limiter: Arc::new(limiter),
             readiness: Arc::new(Readiness::default()),
         }
     }

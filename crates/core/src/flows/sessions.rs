@@ -1,6 +1,7 @@
 //! Reading sessions (with sliding refresh), listing and revoking them.
 
 use super::ActiveSession;
+use crate::session_cache::{Cached, Lookup};
 use crate::tokens::SessionToken;
 use crate::{Auth, AuthError};
 use beep_domain::{Session, SessionId, UserId};
@@ -27,18 +28,12 @@ impl Auth {
             return Ok(None);
         }
         let mut refreshed = false;
-        if allow_refresh && session.remember_me {
-            let config = &self.config().session;
-            let last_refresh = session.expires_at - config.expires_in;
-            let renewed =
-                (now + config.expires_in).min(session.audit.created_at + config.max_lifetime);
-            if last_refresh + config.update_age <= now && renewed > session.expires_at {
-                refreshed = sessions::extend(conn, &session.id, renewed, now).await?;
-                if refreshed {
-                    session.expires_at = renewed;
-                    session.audit.updated_at = now;
-                    session.audit.version += 1;
-                }
+        if allow_refresh && let Some(renewed) = self.refresh_due(&session) {
+            refreshed = sessions::extend(conn, &session.id, renewed, now).await?;
+            if refreshed {
+                session.expires_at = renewed;
+                session.audit.updated_at = now;
+                session.audit.version += 1;
             }
         }
         Ok(Some(ActiveSession {
@@ -48,6 +43,55 @@ impl Auth {
         }))
     }
 
+    /// [`Auth::authenticate`] through the session cache: the read behind `get-session`. A
+    /// cached session is served while it is unexpired and not due for a refresh; anything
+    /// else goes to the database, and what it says is cached. Flows that need the freshest
+    /// state (changing a password, revoking) use [`Auth::authenticate`] directly.
+    pub async fn read_session(
+        &self,
+        token: &SessionToken,
+        allow_refresh: bool,
+    ) -> Result<Option<ActiveSession>, AuthError> {
+        let digest = token.digest();
+        let ticket = match self.session_cache().lookup(&digest).await {
+            Lookup::Hit(cached, _)
+                if cached.session.expires_at > self.now()
+                    && !(allow_refresh && self.refresh_due(&cached.session).is_some()) =>
+            {
+                let Cached { session, user } = *cached;
+                return Ok(Some(ActiveSession {
+                    session,
+                    user,
+                    refreshed: false,
+                }));
+            }
+            // Expired or due for a refresh: the database decides, and its answer replaces
+            // the entry.
+            Lookup::Hit(_, ticket) | Lookup::Miss(ticket) => ticket,
+        };
+        let active = self.authenticate(token, allow_refresh).await?;
+        if let Some(active) = &active {
+            let cached = Cached {
+                session: active.session.clone(),
+                user: active.user.clone(),
+            };
+            self.session_cache().fill(ticket, &cached, self.now()).await;
+        }
+        Ok(active)
+    }
+
+    /// The new expiry when a session is due for its sliding refresh, else `None`.
+    fn refresh_due(&self, session: &Session) -> Option<chrono::DateTime<chrono::Utc>> {
+        if !session.remember_me {
+            return None;
+        }
+        let config = &self.config().session;
+        let now = self.now();
+        let last_refresh = session.expires_at - config.expires_in;
+        let renewed = (now + config.expires_in).min(session.audit.created_at + config.max_lifetime);
+        (last_refresh + config.update_age <= now && renewed > session.expires_at).then_some(renewed)
+    }
+
     /// Ends the session of this token, if there is one, and returns it.
     pub async fn sign_out(&self, token: &SessionToken) -> Result<Option<Session>, AuthError> {
         let conn = self.store().conn();
@@ -55,6 +99,7 @@ impl Auth {
             return Ok(None);
         };
         sessions::delete(conn, &session.id).await?;
+        self.session_cache().forget_user(&session.user_id).await;
         Ok(Some(session))
     }
 
@@ -77,7 +122,11 @@ impl Auth {
         if SessionId::parse(handle).is_err() {
             return Ok(false);
         }
-        Ok(sessions::delete_owned(self.store().conn(), user, handle).await?)
+        let deleted = sessions::delete_owned(self.store().conn(), user, handle).await?;
+        if deleted {
+            self.session_cache().forget_user(user).await;
+        }
+        Ok(deleted)
     }
 
     /// Ends every session of the user; `keep` survives when given.
@@ -86,6 +135,8 @@ impl Auth {
         user: &UserId,
         keep: Option<&SessionId>,
     ) -> Result<u64, AuthError> {
-        Ok(sessions::delete_all_for_user(self.store().conn(), user, keep).await?)
+        let deleted = sessions::delete_all_for_user(self.store().conn(), user, keep).await?;
+        self.session_cache().forget_user(user).await;
+        Ok(deleted)
     }
 }

@@ -67,7 +67,7 @@ pub async fn get_session(
 
     let Some(active) = state
         .auth
-        .authenticate(&token, !flag(&query.disable_refresh))
+        .read_session(&token, !flag(&query.disable_refresh))
         .await?
     else {
         let mut response = no_store(Json(Value::Null).into_response());

@@ -5,6 +5,7 @@
 
 use base64::Engine as _;
 use beep_core::mail::{OutboxSettings, OutboxWorker};
+use beep_core::session_cache::{LocalSessionCache, SessionCache};
 use beep_core::{Auth, AuthConfig, EmailConfig, HashingConfig, ManualClock};
 use beep_domain::Secret;
 use beep_email::{Transport, TransportConfig};
@@ -126,7 +127,16 @@ impl TestServer {
             secret: Secret::new(SECRET.to_owned()),
             ..AuthConfig::default()
         };
-        let auth = Auth::new(db.store.clone(), clock.clone(), config).unwrap();
+        // As `serve` does: on SQLite (one node) get-session reads through an in-process cache.
+        let cache = match backend {
+            Backend::Sqlite => SessionCache::Local(LocalSessionCache::new(
+                std::time::Duration::from_secs(60),
+                1000,
+            )),
+            Backend::Postgres => SessionCache::Off,
+        };
+        let auth =
+            Auth::with_session_cache(db.store.clone(), clock.clone(), config, cache).unwrap();
         let mut settings = HttpSettings::new(&public, Secret::new(SECRET.to_owned()));
         settings.trusted_origins = TrustedOrigins::new(&public, &options.trusted_origins);
         settings.trusted_proxies = options.trusted_proxies.clone();
