@@ -5,8 +5,8 @@
 #   DURATION=5s CONNS=64 bench/run.sh
 #   PEER=0 bench/run.sh          skip better-auth (../shared/peers/better-auth)
 #
-# For each database (SQLite, PostgreSQL) a release server with rate limiting off is started
-# and measured with wrk: /ok (the HTTP ceiling), get-session with the cookie cache off and on
+# For each setup (SQLite; PostgreSQL alone; PostgreSQL with Redis, as several nodes run it) a
+# release server with rate limiting off is started and measured with wrk: /ok (the HTTP ceiling), get-session with the cookie cache off and on
 # and by bearer, sign-in, sign-up with unique emails, and get-session while 64 connections
 # hammer sign-in. The raw argon2id rate on all cores is measured with the same parameters.
 # Peak RSS comes from the server's VmHWM. Output: bench/out/<time>/{results.jsonl,summary.md}.
@@ -45,9 +45,10 @@ SERVER_PID=
 stop_server() { [ -z "$SERVER_PID" ] || { kill "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=; }; }
 trap stop_server EXIT
 
-start_server() { # database_url cache_seconds
+start_server() { # database_url cache_seconds [redis_url]
   local data
   data=$(mktemp -d)
+  REDIS_URL=${3:-} REDIS_KEY_PREFIX="bench-$RANDOM:" \
   BEEP_IAM_DATA_DIR=$data DATABASE_URL=$1 SESSION_COOKIE_CACHE_MAX_AGE=$2 PORT=$PORT RATE_LIMIT_ENABLED=false \
     BETTER_AUTH_SECRET=bench-secret-0123456789abcdef0123456789abcdef RUST_LOG=warn "$BIN" serve >"$OUT/server.log" 2>&1 &
   SERVER_PID=$!
@@ -74,7 +75,9 @@ echo "== raw argon2id rate (same parameters, all cores)"
 raw=$(target/release/examples/argon2_rate 5)
 echo "{\"system\":\"beep-iam\",\"db\":\"-\",\"scenario\":\"raw-argon2id\",${raw#\{}" | tee -a "$OUT/results.jsonl"
 
-for db in sqlite postgres; do
+for db in sqlite postgres postgres+redis; do
+  redis=
+  [ "$db" = postgres+redis ] && redis=redis://127.0.0.1:6379
   if [ "$db" = sqlite ]; then
     url="sqlite://$(mktemp -d)/bench.db?mode=rwc"
   else
@@ -85,30 +88,33 @@ for db in sqlite postgres; do
   tag="\"system\":\"beep-iam\",\"db\":\"$db\""
 
   echo "== $db: cookie cache off"
-  start_server "$url" 0
+  start_server "$url" 0 "$redis"
   echo "{$tag,\"scenario\":\"idle-rss\",\"rss_kib\":$(rss_kib "$SERVER_PID" VmRSS)}" | tee -a "$OUT/results.jsonl"
   IFS='|' read -r token _ bearer < <(sign_in_cookies)
   run_wrk ok "$DURATION" "$CONNS" | record "$tag,\"scenario\":\"ok\""
   run_wrk get-session "$DURATION" "$CONNS" BENCH_COOKIE="$token" | record "$tag,\"scenario\":\"get-session-cache-off\""
   run_wrk get-session "$DURATION" "$CONNS" BENCH_BEARER="$bearer" | record "$tag,\"scenario\":\"get-session-bearer\""
-  run_wrk get-session "$DURATION" 8 BENCH_COOKIE="$token" | record "$tag,\"scenario\":\"get-session-quiet-c8\""
-  run_wrk sign-in "$DURATION" 64 >"$OUT/storm.txt" &
-  storm=$!
-  sleep 2
-  run_wrk get-session 8s 8 BENCH_COOKIE="$token" | record "$tag,\"scenario\":\"get-session-during-sign-in-storm-c8\""
-  wait $storm
-  record "$tag,\"scenario\":\"sign-in-storm-c64\",\"peak_rss_kib\":$(rss_kib "$SERVER_PID" VmHWM)" <"$OUT/storm.txt"
-  run_wrk sign-in "$DURATION" "$CONNS" | record "$tag,\"scenario\":\"sign-in\""
-  run_wrk sign-up "$DURATION" "$CONNS" | record "$tag,\"scenario\":\"sign-up\",\"peak_rss_kib\":$(rss_kib "$SERVER_PID" VmHWM)"
+  # Hashing does not depend on Redis: the password scenarios run once per database.
+  if [ -z "$redis" ]; then
+    run_wrk get-session "$DURATION" 8 BENCH_COOKIE="$token" | record "$tag,\"scenario\":\"get-session-quiet-c8\""
+    run_wrk sign-in "$DURATION" 64 >"$OUT/storm.txt" &
+    storm=$!
+    sleep 2
+    run_wrk get-session 8s 8 BENCH_COOKIE="$token" | record "$tag,\"scenario\":\"get-session-during-sign-in-storm-c8\""
+    wait $storm
+    record "$tag,\"scenario\":\"sign-in-storm-c64\",\"peak_rss_kib\":$(rss_kib "$SERVER_PID" VmHWM)" <"$OUT/storm.txt"
+    run_wrk sign-in "$DURATION" "$CONNS" | record "$tag,\"scenario\":\"sign-in\""
+    run_wrk sign-up "$DURATION" "$CONNS" | record "$tag,\"scenario\":\"sign-up\",\"peak_rss_kib\":$(rss_kib "$SERVER_PID" VmHWM)"
+  fi
   stop_server
 
   echo "== $db: cookie cache on"
-  start_server "$url" 300
+  start_server "$url" 300 "$redis"
   IFS='|' read -r token data _ < <(sign_in_cookies)
   run_wrk ok "$DURATION" "$CONNS" | record "$tag,\"scenario\":\"ok-2\""
   run_wrk get-session "$DURATION" "$CONNS" BENCH_COOKIE="$token; $data" | record "$tag,\"scenario\":\"get-session-cache-on\""
   stop_server
-  [ "$db" = postgres ] && psql -q -h 127.0.0.1 -U postgres -d postgres -c "DROP DATABASE IF EXISTS $name WITH (FORCE)"
+  [ "$db" != sqlite ] && psql -q -h 127.0.0.1 -U postgres -d postgres -c "DROP DATABASE IF EXISTS $name WITH (FORCE)"
 done
 
 if [ "$PEER" = 1 ]; then

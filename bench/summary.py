@@ -42,7 +42,7 @@ def target(name, db, value, goal, ok):
 
 peer_get = find("better-auth", "postgres", "get-session")
 peer_in = find("better-auth", "postgres", "sign-in")
-for db in ("sqlite", "postgres"):
+for db in ("sqlite", "postgres", "postgres+redis"):
     ok = find("beep-iam", db, "ok")
     off = find("beep-iam", db, "get-session-cache-off")
     on = find("beep-iam", db, "get-session-cache-on")

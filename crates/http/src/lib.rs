@@ -24,7 +24,7 @@ pub use origin::{OriginPattern, TrustedOrigins};
 pub use routes::PATHS as AUTH_PATHS;
 pub use server::{ShutdownSignal, router, serve};
 pub use settings::{CookieSettings, HttpSettings};
-pub use state::{AppState, MAX_RATE_LIMIT_BUCKETS, Readiness};
+pub use state::{AppState, MAX_RATE_LIMIT_BUCKETS, Readiness, SharedState};
 
 /// The parsers that face untrusted input, exposed for the fuzz targets in `fuzz/`. Not a
 /// stable API: nothing outside the fuzz targets should use it.

@@ -27,29 +27,44 @@ impl Readiness {
     }
 }
 
-/// Shared state: the core service, the edge's settings, the limiter. Cheap to clone.
+/// Shared state: the core service, the edge's settings, the limiter. One `Arc`, so the
+/// per-request clones that axum's middleware makes cost one atomic increment, not one per
+/// field.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<SharedState>);
+
+/// What [`AppState`] holds; its fields are reached through `Deref`.
+pub struct SharedState {
     /// The auth service.
     pub auth: Auth,
     /// Edge settings.
-    pub settings: Arc<HttpSettings>,
+    pub settings: HttpSettings,
     /// The rate limiter (present even when disabled; unused then).
-    pub limiter: Arc<RateLimit>,
+    pub limiter: RateLimit,
     /// Shutdown flag for `/health/ready`.
     pub readiness: Arc<Readiness>,
     /// Revocations that void cookie caches issued before them.
-    pub revocations: Arc<RecentRevocations>,
+    pub revocations: RecentRevocations,
     /// Cookie naming and signing, built once.
-    jar: Arc<CookieJar>,
+    jar: CookieJar,
 }
 
-impl AppState {
+impl std::ops::Deref for AppState {
+    type Target = SharedState;
+
+    fn deref(&self) -> &SharedState {
+        &self.0
+    }
+}
+
+impl SharedState {
     /// The cookie jar for this server's secret and naming.
     pub fn jar(&self) -> &CookieJar {
         &self.jar
     }
+}
 
+impl AppState {
     /// State with better-auth's default rate-limit rules, counted in this node's memory.
     pub fn new(auth: Auth, settings: HttpSettings) -> Self {
         let limiter = RateLimit::per_node(RateLimitRules::default(), MAX_RATE_LIMIT_BUCKETS);
@@ -64,13 +79,13 @@ impl AppState {
             .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
         let cookies = &settings.cookies;
         let jar = CookieJar::new(&cookies.prefix, cookies.secure, settings.secret.expose());
-        Self {
-            jar: Arc::new(jar),
-            revocations: Arc::new(RecentRevocations::new(cache_ms)),
+        Self(Arc::new(SharedState {
+            jar,
+            revocations: RecentRevocations::new(cache_ms),
             auth,
-            settings: Arc::new(settings),
-            limiter: Arc::new(limiter),
+            settings,
+            limiter,
             readiness: Arc::new(Readiness::default()),
-        }
+        }))
     }
 }
