@@ -11,6 +11,7 @@ mod csrf;
 mod current_session;
 mod error;
 mod origin;
+mod query;
 mod rate_limit;
 mod revocations;
 mod routes;

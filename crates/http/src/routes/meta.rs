@@ -1,8 +1,9 @@
 //! `/ok`, `/error`, the health probes and the 404 fallback.
 
+use crate::query::Query;
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use beep_store::MigrationState;
 use http::{HeaderValue, StatusCode, header};
