@@ -10,6 +10,7 @@ mod cors;
 mod csrf;
 mod current_session;
 mod error;
+mod openapi;
 mod origin;
 mod query;
 mod rate_limit;

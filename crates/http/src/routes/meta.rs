@@ -91,7 +91,8 @@ pub async fn error_page(Query(query): Query<ErrorQuery>) -> Response {
     response
 }
 
-fn escape_html(text: &str) -> String {
+/// Escapes text for HTML element content and quoted attribute values.
+pub(crate) fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
