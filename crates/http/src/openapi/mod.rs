@@ -150,16 +150,16 @@ impl Published {
     /// Renders the document and the page for a server configured with `options`.
     pub fn new(options: &DescribeOptions) -> Self {
         // Serialising plain maps and strings cannot fail; should it ever, the route answers
-        // with the generic error instead of taking the server down.
-        let value = serde_json::to_value(document(options))
+        // with the generic error instead of taking the server down. The bytes come from the
+        // document itself, which keeps paths and fields in the order they are written here.
+        let doc = document(options);
+        let json = serde_json::to_vec(&doc)
             .inspect_err(
                 |err| tracing::error!(error = %err, "cannot serialise the OpenAPI document"),
             )
-            .unwrap_or_default();
-        let json = match &value {
-            serde_json::Value::Object(_) => serde_json::to_vec(&value).ok().map(Bytes::from),
-            _ => None,
-        };
+            .ok()
+            .map(Bytes::from);
+        let value = serde_json::to_value(&doc).unwrap_or_default();
         let page = reference::render(&value);
         let csp = HeaderValue::from_str(&page.csp)
             .unwrap_or_else(|_| HeaderValue::from_static("default-src 'none'"));

@@ -520,23 +520,23 @@ pub(super) fn shared_responses() -> Vec<(&'static str, Response)> {
         ),
         (
             INTERNAL,
-            error("500 `INTERNAL_SERVER_ERROR`: a bug; the details are logged"),
+            error("`INTERNAL_SERVER_ERROR`: a bug; the details are logged"),
         ),
         (
             UNAVAILABLE,
-            error("503 `SERVICE_UNAVAILABLE`: the database cannot be reached right now"),
+            error("`SERVICE_UNAVAILABLE`: the database cannot be reached right now"),
         ),
         (
             TOO_LARGE,
-            error("413 `PAYLOAD_TOO_LARGE`: the body is past `MAX_BODY_BYTES`"),
+            error("`PAYLOAD_TOO_LARGE`: the body is past `MAX_BODY_BYTES`"),
         ),
         (
             MEDIA_TYPE,
-            error("415 `UNSUPPORTED_MEDIA_TYPE`: a non-empty body that is not JSON (or form)"),
+            error("`UNSUPPORTED_MEDIA_TYPE`: a non-empty body that is not JSON (or form)"),
         ),
         (
             UNAUTHORIZED,
-            error("401 `UNAUTHORIZED`: no valid session cookie or bearer token"),
+            error("`UNAUTHORIZED`: no valid session cookie or bearer token"),
         ),
     ]
 }
