@@ -2,11 +2,12 @@
 # Runs every test of beep-iam: formatting and lints, unit tests, store tests on SQLite and
 # PostgreSQL, flow tests, HTTP tests over real sockets, process tests of the binary, and the
 # better-auth JS client compatibility suite against the server on SQLite and on PostgreSQL.
+# schemathesis fuzzes the HTTP API from its own OpenAPI document after the fuzz targets.
 set -euo pipefail
 cd "$(dirname "$0")"
 
 scripts/ensure-services.sh
-# aiosmtpd: the real SMTP server the mail tests deliver to.
+# aiosmtpd: the real SMTP server the mail tests deliver to; schemathesis: the API fuzzer.
 scripts/python-env.sh
 
 echo "== cargo fmt --check"
@@ -18,6 +19,9 @@ cargo test --workspace --locked
 
 echo "== fuzz (cargo-fuzz, ${FUZZ_SECONDS:-20}s per target)"
 scripts/fuzz.sh
+
+echo "== schemathesis"
+scripts/schemathesis.sh
 
 echo "== compat suite (better-auth JS client) on SQLite"
 bash compat/run.sh

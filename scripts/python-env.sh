@@ -1,16 +1,23 @@
 #!/usr/bin/env bash
-# Creates the project's Python environment in .venv (used by test helpers such as the SMTP sink,
-# scripts/smtp_sink.py). Idempotent: when .venv already has the pinned packages it returns at once.
+# Creates the project's Python environment in .venv: aiosmtpd, the SMTP server the mail tests
+# deliver to (scripts/smtp_sink.py), and schemathesis, which fuzzes the HTTP API from its
+# OpenAPI document (scripts/schemathesis.sh). Idempotent: when .venv already has both pinned
+# versions it returns at once.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 AIOSMTPD_VERSION="1.4.6"
+SCHEMATHESIS_VERSION="4.32.5"
 
 if [ -x .venv/bin/python ] \
-  && .venv/bin/python -c "import importlib.metadata as m, sys; sys.exit(m.version('aiosmtpd') != '$AIOSMTPD_VERSION')" 2>/dev/null; then
+  && .venv/bin/python -c "
+import importlib.metadata as m, sys
+sys.exit(m.version('aiosmtpd') != '$AIOSMTPD_VERSION' or m.version('schemathesis') != '$SCHEMATHESIS_VERSION')
+" 2>/dev/null; then
   exit 0
 fi
 
-echo "== creating .venv with aiosmtpd==$AIOSMTPD_VERSION"
+echo "== creating .venv with aiosmtpd==$AIOSMTPD_VERSION schemathesis==$SCHEMATHESIS_VERSION"
 [ -x .venv/bin/python ] || python3 -m venv .venv
-.venv/bin/pip install -q --disable-pip-version-check "aiosmtpd==$AIOSMTPD_VERSION"
+.venv/bin/pip install -q --disable-pip-version-check \
+  "aiosmtpd==$AIOSMTPD_VERSION" "schemathesis==$SCHEMATHESIS_VERSION"

@@ -4,6 +4,7 @@
 use beep_domain::{Session, User};
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
+use utoipa::ToSchema;
 
 /// ISO-8601 UTC with milliseconds, as JavaScript's `Date.toISOString`.
 pub fn iso(t: &DateTime<Utc>) -> String {
@@ -11,15 +12,29 @@ pub fn iso(t: &DateTime<Utc>) -> String {
 }
 
 /// A user on the wire.
-#[derive(Debug, Clone, Serialize)]
+// The schema names the type `User`, as better-auth's documents do; every field is always
+// sent (an absent image is `null`), so every field is required.
+#[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = User)]
 pub struct UserJson {
+    /// The user's id (`user_…`).
     id: String,
+    /// Display name.
     name: String,
+    /// Email address, lower-cased.
+    #[schema(format = Email)]
     email: String,
+    /// Whether the address has been verified.
     email_verified: bool,
+    /// Avatar URL, or `null`.
+    #[schema(required = true)]
     image: Option<String>,
+    /// When the user was created (ISO-8601 UTC with milliseconds).
+    #[schema(format = DateTime)]
     created_at: String,
+    /// When the user last changed.
+    #[schema(format = DateTime)]
     updated_at: String,
 }
 
@@ -38,20 +53,72 @@ impl From<&User> for UserJson {
 }
 
 /// A session on the wire.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = Session)]
 pub struct SessionJson {
+    /// The session's id (`sess_…`).
     id: String,
+    /// The session's public handle (equal to `id`), never the cookie secret; revoke-session
+    /// takes it.
     token: String,
+    /// The user the session belongs to.
     user_id: String,
+    /// When the session ends unless refreshed.
+    #[schema(format = DateTime)]
     expires_at: String,
+    /// When the session was created.
+    #[schema(format = DateTime)]
     created_at: String,
+    /// When the session was last refreshed.
+    #[schema(format = DateTime)]
     updated_at: String,
+    /// The client address the session was opened from (empty when unknown).
     ip_address: String,
+    /// The `User-Agent` the session was opened with (empty when none).
     user_agent: String,
+    /// The organization the session acts in, or `null`.
+    #[schema(required = true)]
     active_organization_id: Option<String>,
+    /// The team the session acts in, or `null`.
+    #[schema(required = true)]
     active_team_id: Option<String>,
+    /// `{orgId: {name, type, role, isPersonal, subscriptionTier}}` for every organization
+    /// where the user is an active member.
+    #[schema(schema_with = organization_context_schema)]
     organization_context: serde_json::Value,
+}
+
+/// The schema of `organizationContext`: a map from organization id to the membership's
+/// summary. Written out because the field is a JSON value built by the session hook.
+fn organization_context_schema() -> utoipa::openapi::Object {
+    use utoipa::openapi::{ObjectBuilder, Type};
+    let string = || ObjectBuilder::new().schema_type(Type::String);
+    let entry = ObjectBuilder::new()
+        .schema_type(Type::Object)
+        .property("name", string())
+        .property(
+            "type",
+            string().description(Some("Organization type, e.g. `individual`")),
+        )
+        .property(
+            "role",
+            string().description(Some("The user's role, e.g. `owner`")),
+        )
+        .property(
+            "isPersonal",
+            ObjectBuilder::new().schema_type(Type::Boolean),
+        )
+        .property("subscriptionTier", string())
+        .required("name")
+        .required("type")
+        .required("role")
+        .required("isPersonal")
+        .required("subscriptionTier");
+    ObjectBuilder::new()
+        .schema_type(Type::Object)
+        .additional_properties(Some(entry))
+        .build()
 }
 
 impl From<&Session> for SessionJson {
@@ -76,7 +143,8 @@ impl From<&Session> for SessionJson {
 }
 
 /// `{session, user}`, the body of get-session.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(as = SessionWithUser)]
 pub struct SessionWithUser {
     /// The session.
     pub session: SessionJson,

@@ -354,7 +354,33 @@ async fn every_rate_limited_path_is_a_route(backend: Backend) {
     }
 }
 
+async fn a_repeated_query_parameter_is_a_validation_error(backend: Backend) {
+    let server = TestServer::start(backend).await;
+
+    let session = server
+        .get("/get-session?disableRefresh=true&disableRefresh=true", None)
+        .await;
+    let verify = server.get("/verify-email?token=a&token=b", None).await;
+    let page = server.get("/error?error=a&error=b", None).await;
+
+    for reply in [session, verify, page] {
+        assert_eq!(
+            reply.error(),
+            (400, "VALIDATION_ERROR".into()),
+            "{}",
+            reply.text
+        );
+        assert!(
+            reply.json["message"]
+                .as_str()
+                .unwrap()
+                .starts_with("[query] ")
+        );
+    }
+}
+
 on_both!(
+    repeated_query => a_repeated_query_parameter_is_a_validation_error,
     junk_paths => junk_paths_share_one_rate_limit_bucket,
     slow_loris => a_slow_loris_connection_is_closed,
     known_paths => every_rate_limited_path_is_a_route,

@@ -1,8 +1,9 @@
 //! `/ok`, `/error`, the health probes and the 404 fallback.
 
+use crate::query::Query;
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use beep_store::MigrationState;
 use http::{HeaderValue, StatusCode, header};
@@ -90,7 +91,8 @@ pub async fn error_page(Query(query): Query<ErrorQuery>) -> Response {
     response
 }
 
-fn escape_html(text: &str) -> String {
+/// Escapes text for HTML element content and quoted attribute values.
+pub(crate) fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

@@ -7,7 +7,9 @@ mod meta;
 mod sessions;
 
 use crate::client_ip::client_ip;
+use crate::cookies::SESSION_TOKEN;
 use crate::error::ApiError;
+use crate::openapi::{DescribeOptions, Published};
 use crate::state::AppState;
 use axum::Router;
 use axum::extract::FromRequestParts;
@@ -15,7 +17,9 @@ use axum::routing::{get, post};
 use beep_core::ClientInfo;
 use http::request::Parts;
 use http::{StatusCode, header};
+use std::sync::Arc;
 
+pub(crate) use meta::escape_html;
 pub use meta::{health_live, health_ready, not_found};
 
 /// Every route path below the base path; the rate limiter counts any other path in one
@@ -40,6 +44,8 @@ pub const PATHS: &[&str] = &[
     "/request-password-reset",
     "/reset-password",
     "/change-email",
+    "/openapi.json",
+    "/reference",
 ];
 
 /// The better-auth routes, relative to the base path.
@@ -76,10 +82,27 @@ pub fn auth_routes(state: &AppState) -> Router<AppState> {
         .route("/reset-password", post(email::reset_password))
         .route("/reset-password/{token}", get(email::reset_password_link))
         .route("/change-email", post(email::change_email));
-    if state.auth.config().delete_user_enabled {
+    let delete_user_enabled = state.auth.config().delete_user_enabled;
+    if delete_user_enabled {
         router = router.route("/delete-user", post(account::delete_user));
     }
+    // The description is rendered once here, from the configuration (never from a request's
+    // `Host`), and describes exactly the routes mounted above.
+    let published = Arc::new(Published::new(&DescribeOptions {
+        base_url: state.settings.base_url.clone(),
+        session_cookie: state.jar().name(SESSION_TOKEN),
+        delete_user_enabled,
+    }));
+    let page = published.clone();
     router
+        .route(
+            "/openapi.json",
+            get(move || async move { published.json_response() }),
+        )
+        .route(
+            "/reference",
+            get(move || async move { page.html_response() }),
+        )
 }
 
 /// Where the request came from, for the sessions it creates.

@@ -9,10 +9,11 @@ use crate::current_session::{
     presented_token,
 };
 use crate::error::ApiError;
+use crate::query::Query;
 use crate::state::AppState;
 use crate::wire::{SessionJson, SessionWithUser, UserJson};
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use http::{HeaderMap, HeaderValue, StatusCode, header};
 use serde::Deserialize;

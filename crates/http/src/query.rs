@@ -1,0 +1,31 @@
+//! Query strings, with better-auth's error shape when one cannot be read.
+
+use crate::error::ApiError;
+use axum::extract::FromRequestParts;
+use http::request::Parts;
+use serde::de::DeserializeOwned;
+
+/// axum's `Query`, but a query string that does not fit (a repeated parameter, say) is a
+/// 400 `VALIDATION_ERROR` in the `{message, code}` shape instead of axum's plain-text 400.
+pub struct Query<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for Query<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(value)) => Ok(Self(value)),
+            Err(rejection) => {
+                let detail = rejection.body_text();
+                let detail = detail
+                    .strip_prefix("Failed to deserialize query string: ")
+                    .unwrap_or(&detail);
+                Err(ApiError::validation(&[format!("[query] {detail}")]))
+            }
+        }
+    }
+}
