@@ -10,11 +10,6 @@ use clap::{Parser, Subcommand};
 use config::{Config, ProcessEnv};
 use std::path::PathBuf;
 
-// mimalloc: the request path allocates many small short-lived buffers, where glibc's malloc
-// spends measurable time consolidating; this is the one global allocator of the binary.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 /// An identity and access management server speaking the better-auth wire protocol.
 #[derive(Debug, Parser)]
 #[command(name = "beep-iam", version, about)]
