@@ -24,7 +24,9 @@ pub const DONT_REMEMBER: &str = "dont_remember";
 pub struct CookieJar {
     prefix: String,
     secure: bool,
-    secret: Vec<u8>,
+    /// HMAC keyed with the server secret once; each MAC starts from a copy of this state
+    /// instead of re-deriving the key pads.
+    keyed: HmacSha256,
 }
 
 impl std::fmt::Debug for CookieJar {
@@ -43,7 +45,8 @@ impl CookieJar {
         Self {
             prefix: prefix.to_owned(),
             secure,
-            secret: secret.as_bytes().to_vec(),
+            // HMAC accepts keys of any length; this cannot fail.
+            keyed: HmacSha256::new_from_slice(secret.as_bytes()).unwrap_or_else(|_| unreachable!()),
         }
     }
 
@@ -65,7 +68,7 @@ impl CookieJar {
             return None;
         }
         let signature = STANDARD.decode(signature).ok()?;
-        let mut mac = HmacSha256::new_from_slice(&self.secret).ok()?;
+        let mut mac = self.keyed.clone();
         mac.update(value.as_bytes());
         mac.verify_slice(&signature).ok()?;
         Some(value.to_owned())
@@ -73,8 +76,7 @@ impl CookieJar {
 
     /// Raw HMAC-SHA256 of a message under the server secret.
     pub fn mac(&self, message: &str) -> Vec<u8> {
-        // HMAC accepts keys of any length; this cannot fail.
-        let mut mac = HmacSha256::new_from_slice(&self.secret).unwrap_or_else(|_| unreachable!());
+        let mut mac = self.keyed.clone();
         mac.update(message.as_bytes());
         mac.finalize().into_bytes().to_vec()
     }
