@@ -293,7 +293,13 @@ async fn a_profile_change_on_one_node_is_read_on_another(db: TestDb) {
 
 async fn a_fill_that_raced_a_revocation_is_dropped(db: TestDb) {
     let ns = Namespace::new();
-    let auth = node(&db, shared_cache(ns.node()));
+    assert_a_racing_fill_is_dropped(node(&db, shared_cache(ns.node()))).await;
+    ns.clean().await;
+}
+
+/// A lookup misses, the database is read, then the user is revoked before the fill: the
+/// fill must not store what the database said.
+async fn assert_a_racing_fill_is_dropped(auth: Auth) {
     let signed = sign_up(&auth, "ada@example.com").await;
     let Lookup::Miss(ticket) = auth.session_cache().lookup(&signed.token.digest()).await else {
         panic!("nothing is cached yet");
@@ -304,7 +310,6 @@ async fn a_fill_that_raced_a_revocation_is_dropped(db: TestDb) {
         .unwrap()
         .unwrap();
 
-    // The revocation lands between the database read and the fill.
     auth.session_cache().forget_user(&signed.user.id).await;
     let cached = beep_core::session_cache::Cached {
         session: read.session,
@@ -315,7 +320,6 @@ async fn a_fill_that_raced_a_revocation_is_dropped(db: TestDb) {
         .await;
 
     assert!(!is_cached(&auth, &signed).await);
-    ns.clean().await;
 }
 
 async fn session_cache_keys_all_expire(db: TestDb) {
@@ -353,30 +357,8 @@ async fn without_redis_sessions_are_read_from_the_database(db: TestDb) {
 }
 
 async fn the_local_cache_drops_a_fill_that_raced_a_revocation(db: TestDb) {
-    let auth = node(
-        &db,
-        SessionCache::Local(LocalSessionCache::new(Duration::from_secs(60), 100)),
-    );
-    let signed = sign_up(&auth, "ada@example.com").await;
-    let Lookup::Miss(ticket) = auth.session_cache().lookup(&signed.token.digest()).await else {
-        panic!("nothing is cached yet");
-    };
-    let read = auth
-        .authenticate(&signed.token, true)
-        .await
-        .unwrap()
-        .unwrap();
-
-    auth.session_cache().forget_user(&signed.user.id).await;
-    let cached = beep_core::session_cache::Cached {
-        session: read.session,
-        user: read.user,
-    };
-    auth.session_cache()
-        .fill(ticket, &cached, chrono::Utc::now())
-        .await;
-
-    assert!(!is_cached(&auth, &signed).await);
+    let cache = LocalSessionCache::new(Duration::from_secs(60), 100);
+    assert_a_racing_fill_is_dropped(node(&db, SessionCache::Local(cache))).await;
 }
 
 async fn the_local_cache_serves_reads_and_forgets_on_sign_out(db: TestDb) {

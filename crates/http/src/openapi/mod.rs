@@ -185,22 +185,7 @@ impl Published {
 
     /// `GET /reference`: the page under a CSP that allows nothing but its own stylesheet.
     pub fn html_response(&self) -> Response {
-        let mut response = self.html.clone().into_response();
-        let headers = response.headers_mut();
-        headers.insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("text/html; charset=utf-8"),
-        );
-        headers.insert(header::CONTENT_SECURITY_POLICY, self.csp.clone());
-        headers.insert(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        );
-        headers.insert(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("no-referrer"),
-        );
-        response
+        crate::routes::html_page(self.html.clone(), self.csp.clone())
     }
 }
 

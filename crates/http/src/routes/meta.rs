@@ -70,16 +70,21 @@ pub async fn error_page(Query(query): Query<ErrorQuery>) -> Response {
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Sign-in error</title></head>\
          <body><h1>Something went wrong</h1><p><code>{error}</code></p><p>{description}</p></body></html>"
     );
-    let mut response = (StatusCode::OK, body).into_response();
+    html_page(
+        body,
+        HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'; base-uri 'none'"),
+    )
+}
+
+/// An HTML response under `csp`, never sniffed as another type and sending no referrer.
+pub(crate) fn html_page(body: impl IntoResponse, csp: HeaderValue) -> Response {
+    let mut response = body.into_response();
     let headers = response.headers_mut();
     headers.insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/html; charset=utf-8"),
     );
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'; base-uri 'none'"),
-    );
+    headers.insert(header::CONTENT_SECURITY_POLICY, csp);
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),

@@ -20,6 +20,7 @@ use http::{StatusCode, header};
 use std::sync::Arc;
 
 pub(crate) use meta::escape_html;
+pub(crate) use meta::html_page;
 pub use meta::{health_live, health_ready, not_found};
 
 /// Every route path below the base path; the rate limiter counts any other path in one
