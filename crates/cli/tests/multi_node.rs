@@ -6,6 +6,7 @@ use beep_store::testing::{TestDb, count_rows};
 use futures::StreamExt;
 use serde_json::{Value, json};
 use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 mod support;
@@ -90,20 +91,26 @@ async fn killing_a_node_mid_load_loses_no_committed_write() {
         .map(|n| n.url("/api/auth/sign-up/email"))
         .collect();
 
+    let answered = AtomicUsize::new(0);
     let load = futures::stream::iter(emails.iter().enumerate())
         .map(|(n, email)| {
             let request = client
                 .post(&urls[n % 3])
                 .json(&json!({ "name": "Load", "email": email, "password": PASSWORD }));
+            let answered = &answered;
             async move {
                 let ok = matches!(request.send().await, Ok(reply) if reply.status() == 200);
+                answered.fetch_add(1, Ordering::SeqCst);
                 (email.clone(), ok)
             }
         })
         .buffer_unordered(12)
         .collect::<Vec<_>>();
+    // Killed once 40 sign-ups have answered, so the kill lands mid-load on any machine.
     let kill = async {
-        tokio::time::sleep(Duration::from_millis(400)).await;
+        while answered.load(Ordering::SeqCst) < 40 {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
         cluster.nodes[2].kill();
     };
     let (replies, ()) = tokio::join!(load, kill);
