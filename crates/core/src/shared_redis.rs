@@ -110,11 +110,6 @@ impl SharedRedis {
         format!("{}{name}", self.inner.key_prefix)
     }
 
-    /// The configured key prefix.
-    pub fn key_prefix(&self) -> &str {
-        &self.inner.key_prefix
-    }
-
     /// Runs a Lua script (atomic in Redis) with these keys and arguments (a tuple gives one
     /// argument per element).
     pub async fn run_script<T: FromRedisValue>(
@@ -128,18 +123,6 @@ impl SharedRedis {
         let mut connection = self.inner.connection.clone();
         self.guarded(async move { invocation.invoke_async(&mut connection).await })
             .await
-    }
-
-    /// Whether Redis answers a `PING` now (for readiness checks and tests).
-    pub async fn ping(&self) -> Result<(), RedisUnavailable> {
-        let mut connection = self.inner.connection.clone();
-        self.guarded(async move {
-            redis::cmd("PING")
-                .query_async::<String>(&mut connection)
-                .await
-                .map(drop)
-        })
-        .await
     }
 
     async fn guarded<T>(

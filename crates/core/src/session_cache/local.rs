@@ -42,11 +42,6 @@ impl LocalSessionCache {
         }
     }
 
-    /// How long an entry lives at most.
-    pub fn time_to_live(&self) -> Duration {
-        self.time_to_live
-    }
-
     pub(super) fn lookup(&self, token_digest: &str) -> Lookup {
         // The ticket is read before the map, so a revocation that lands between the two
         // still voids the fill that follows a miss.
@@ -87,15 +82,5 @@ impl LocalSessionCache {
         self.generation.fetch_add(1, Ordering::SeqCst);
         let mut entries = self.entries.write().unwrap_or_else(|p| p.into_inner());
         entries.retain(|_, entry| entry.cached.user.id != *user);
-    }
-
-    /// Entries held now (for tests).
-    pub fn len(&self) -> usize {
-        self.entries.read().map(|e| e.len()).unwrap_or(0)
-    }
-
-    /// Whether nothing is cached.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 }

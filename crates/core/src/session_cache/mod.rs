@@ -21,7 +21,6 @@ pub use shared::SharedSessionCache;
 
 use beep_domain::{Session, User, UserId};
 use chrono::{DateTime, Utc};
-use std::time::Duration;
 
 /// A session and its user as the cache holds them.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -88,15 +87,6 @@ impl SessionCache {
             Self::Off => {}
             Self::Local(cache) => cache.forget_user(user),
             Self::Shared(cache) => cache.forget_user(user).await,
-        }
-    }
-
-    /// How long an entry may live, at most.
-    pub fn time_to_live(&self) -> Option<Duration> {
-        match self {
-            Self::Off => None,
-            Self::Local(cache) => Some(cache.time_to_live()),
-            Self::Shared(cache) => Some(cache.time_to_live()),
         }
     }
 }

@@ -68,11 +68,6 @@ impl SharedSessionCache {
         }
     }
 
-    /// How long an entry lives at most.
-    pub fn time_to_live(&self) -> Duration {
-        self.time_to_live
-    }
-
     pub(super) async fn lookup(&self, token_digest: &str) -> Lookup {
         let key = self.redis.key(&format!("session:{token_digest}"));
         let revoked_prefix = self.redis.key("revoked:");
