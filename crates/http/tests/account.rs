@@ -29,6 +29,25 @@ async fn update_user_changes_the_name_and_reissues_the_cookie(backend: Backend) 
     assert_eq!(after.json["user"]["image"], "https://img.example/g.png");
 }
 
+async fn a_profile_change_reaches_a_session_the_server_has_cached(backend: Backend) {
+    // No cookie cache: on SQLite, get-session answers from the server's session cache.
+    let server = TestServer::with(backend, Options::without_cookie_cache()).await;
+    let session = server.sign_up("cached-rename@example.com").await;
+    let before = server.get("/get-session", Some(&session)).await;
+
+    server
+        .post(
+            "/update-user",
+            json!({ "name": "Ada Lovelace" }),
+            Some(&session),
+        )
+        .await;
+    let after = server.get("/get-session", Some(&session)).await;
+
+    assert_eq!(before.json["user"]["name"], "Test User");
+    assert_eq!(after.json["user"]["name"], "Ada Lovelace");
+}
+
 async fn update_user_refuses_email_protected_fields_and_empty_bodies(backend: Backend) {
     let server = TestServer::start(backend).await;
     let session = server.sign_up("guarded@example.com").await;
@@ -292,6 +311,7 @@ async fn delete_user_can_be_turned_off(backend: Backend) {
 
 on_both!(
     update_user => update_user_changes_the_name_and_reissues_the_cookie,
+    update_user_cached => a_profile_change_reaches_a_session_the_server_has_cached,
     update_user_guards => update_user_refuses_email_protected_fields_and_empty_bodies,
     change_password_checks => change_password_checks_the_current_one,
     change_password_revokes => change_password_with_revocation_ends_other_sessions,
