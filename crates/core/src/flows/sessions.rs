@@ -17,9 +17,18 @@ impl Auth {
         token: &SessionToken,
         allow_refresh: bool,
     ) -> Result<Option<ActiveSession>, AuthError> {
+        self.authenticate_digest(&token.digest(), allow_refresh)
+            .await
+    }
+
+    /// [`Auth::authenticate`] for a token already digested.
+    async fn authenticate_digest(
+        &self,
+        digest: &str,
+        allow_refresh: bool,
+    ) -> Result<Option<ActiveSession>, AuthError> {
         let conn = self.store().conn();
-        let Some((mut session, user)) = sessions::find_with_user(conn, &token.digest()).await?
-        else {
+        let Some((mut session, user)) = sessions::find_with_user(conn, digest).await? else {
             return Ok(None);
         };
         let now = self.now();
@@ -69,7 +78,7 @@ impl Auth {
             // the entry.
             Lookup::Hit(_, ticket) | Lookup::Miss(ticket) => ticket,
         };
-        let active = self.authenticate(token, allow_refresh).await?;
+        let active = self.authenticate_digest(&digest, allow_refresh).await?;
         if let Some(active) = &active {
             let cached = Cached {
                 session: active.session.clone(),

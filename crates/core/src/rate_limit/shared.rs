@@ -60,6 +60,8 @@ return 0
 #[derive(Debug)]
 pub struct SharedRateLimiter {
     redis: SharedRedis,
+    /// `<prefix>rl:`, built once rather than per request.
+    key_prefix: String,
     script: Script,
     fallback: RateLimiter,
     when_fails: WhenRedisFails,
@@ -74,6 +76,7 @@ impl SharedRateLimiter {
         when_fails: WhenRedisFails,
     ) -> Self {
         Self {
+            key_prefix: redis.key("rl:"),
             redis,
             script: Script::new(CHECK),
             fallback: RateLimiter::new(rules, max_buckets),
@@ -84,7 +87,7 @@ impl SharedRateLimiter {
     /// Counts a request in Redis; while Redis is unreachable, does what `when_fails` says.
     pub async fn check(&self, client: &ClientKey, path: &str, now_ms: u64) -> Decision {
         let rule = self.fallback.rules().rule_for(path);
-        let key = self.redis.key(&format!("rl:{}", client.bucket_key(path)));
+        let key = format!("{}{}", self.key_prefix, client.bucket_key(path));
         let outcome: Result<u64, _> = self
             .redis
             .run_script(&self.script, &[&key], (rule.window_ms, rule.max))

@@ -50,6 +50,9 @@ return 1
 #[derive(Debug)]
 pub struct SharedSessionCache {
     redis: SharedRedis,
+    /// `<prefix>session:` and `<prefix>revoked:`, built once rather than per request.
+    entry_prefix: String,
+    revoked_prefix: String,
     time_to_live: Duration,
     lookup: Script,
     fill: Script,
@@ -60,6 +63,8 @@ impl SharedSessionCache {
     /// A cache keeping entries for at most `time_to_live`.
     pub fn new(redis: SharedRedis, time_to_live: Duration) -> Self {
         Self {
+            entry_prefix: redis.key("session:"),
+            revoked_prefix: redis.key("revoked:"),
             redis,
             time_to_live,
             lookup: Script::new(LOOKUP),
@@ -69,11 +74,10 @@ impl SharedSessionCache {
     }
 
     pub(super) async fn lookup(&self, token_digest: &str) -> Lookup {
-        let key = self.redis.key(&format!("session:{token_digest}"));
-        let revoked_prefix = self.redis.key("revoked:");
+        let key = self.entry_key(token_digest);
         let found: Result<(u8, u64, Option<String>), _> = self
             .redis
-            .run_script(&self.lookup, &[&key], revoked_prefix.as_str())
+            .run_script(&self.lookup, &[&key], self.revoked_prefix.as_str())
             .await;
         match found {
             Ok((1, ticket, Some(data))) => match serde_json::from_str::<Stored>(&data) {
@@ -97,9 +101,7 @@ impl SharedSessionCache {
             return;
         };
         let ttl_ms = millis(self.time_to_live.min(session_left)).max(1);
-        let key = self
-            .redis
-            .key(&format!("session:{}", cached.session.token_digest));
+        let key = self.entry_key(&cached.session.token_digest);
         let revoked = self.revoked_key(&cached.user.id);
         let stored: Result<u8, _> = self
             .redis
@@ -148,8 +150,12 @@ impl SharedSessionCache {
         marked.is_ok()
     }
 
+    fn entry_key(&self, token_digest: &str) -> String {
+        format!("{}{token_digest}", self.entry_prefix)
+    }
+
     fn revoked_key(&self, user: &UserId) -> String {
-        self.redis.key(&format!("revoked:{user}"))
+        format!("{}{user}", self.revoked_prefix)
     }
 
     /// A revocation mark must outlive every entry filled before it.
