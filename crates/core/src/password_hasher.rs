@@ -349,7 +349,12 @@ mod tests {
     fn own_niceness() -> i32 {
         let stat = std::fs::read_to_string("/proc/thread-self/stat").unwrap();
         let after_name = &stat[stat.rfind(')').unwrap() + 1..];
-        after_name.split_whitespace().nth(16).unwrap().parse().unwrap()
+        after_name
+            .split_whitespace()
+            .nth(16)
+            .unwrap()
+            .parse()
+            .unwrap()
     }
 
     #[cfg(target_os = "linux")]

@@ -60,6 +60,8 @@ pub struct CachedSession {
     pub user_id: String,
     /// When the entry was made (ms since the epoch).
     pub updated_at: i64,
+    /// Until when it may be believed: the earlier of the cookie's and the session's expiry.
+    pub valid_until_ms: i64,
 }
 
 impl CachedSession {
@@ -171,5 +173,6 @@ pub fn decode(jar: &CookieJar, value: &str, token: &str, now_ms: i64) -> Option<
         session_id: keys.id.into_owned(),
         user_id: keys.user_id.into_owned(),
         updated_at: payload.updated_at,
+        valid_until_ms: envelope.expires_at.min(session_expires_ms),
     })
 }

@@ -23,6 +23,9 @@ pub const DONT_REMEMBER: &str = "dont_remember";
 #[derive(Clone)]
 pub struct CookieJar {
     prefix: String,
+    /// The full names of the session and cache cookies, read on every request.
+    session_token_name: String,
+    session_data_name: String,
     secure: bool,
     /// HMAC keyed with the server secret once; each MAC starts from a copy of this state
     /// instead of re-deriving the key pads.
@@ -42,8 +45,14 @@ impl std::fmt::Debug for CookieJar {
 impl CookieJar {
     /// A jar for cookies named `<prefix>.<name>`, signed with `secret`.
     pub fn new(prefix: &str, secure: bool, secret: &str) -> Self {
+        let full = |cookie: &str| {
+            let secure = if secure { "__Secure-" } else { "" };
+            format!("{secure}{prefix}.{cookie}")
+        };
         Self {
             prefix: prefix.to_owned(),
+            session_token_name: full(SESSION_TOKEN),
+            session_data_name: full(SESSION_DATA),
             secure,
             // HMAC accepts keys of any length; this cannot fail.
             keyed: HmacSha256::new_from_slice(secret.as_bytes()).unwrap_or_else(|_| unreachable!()),
@@ -83,15 +92,28 @@ impl CookieJar {
 
     /// The URL-decoded value of a cookie in the request, if present.
     pub fn read(&self, headers: &HeaderMap, cookie: &str) -> Option<String> {
-        let name = self.name(cookie);
+        self.read_raw(headers, cookie).map(percent_decode)
+    }
+
+    /// The value of a cookie in the request exactly as it arrived (still URL-encoded).
+    pub fn read_raw<'h>(&self, headers: &'h HeaderMap, cookie: &str) -> Option<&'h str> {
+        let owned;
+        let name = match cookie {
+            SESSION_TOKEN => &self.session_token_name,
+            SESSION_DATA => &self.session_data_name,
+            _ => {
+                owned = self.name(cookie);
+                &owned
+            }
+        };
         headers
             .get_all(header::COOKIE)
             .iter()
             .filter_map(|v| v.to_str().ok())
             .flat_map(|v| v.split(';'))
             .filter_map(|pair| pair.trim().split_once('='))
-            .find(|(n, _)| *n == name)
-            .map(|(_, v)| percent_decode(v))
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v)
     }
 
     /// The verified value of a signed cookie in the request.

@@ -19,6 +19,7 @@ mod routes;
 mod server;
 mod settings;
 mod state;
+mod verified_cookie_caches;
 mod wire;
 
 pub use cookies::CookieJar;

@@ -3,6 +3,7 @@
 use crate::cookies::CookieJar;
 use crate::revocations::RecentRevocations;
 use crate::settings::HttpSettings;
+use crate::verified_cookie_caches::VerifiedCookieCaches;
 use beep_core::Auth;
 use beep_core::rate_limit::{RateLimit, RateLimitRules};
 use std::sync::Arc;
@@ -45,6 +46,8 @@ pub struct SharedState {
     pub readiness: Arc<Readiness>,
     /// Revocations that void cookie caches issued before them.
     pub revocations: RecentRevocations,
+    /// Cookie caches already verified on this node, with the body each answers.
+    pub verified_cookie_caches: VerifiedCookieCaches,
     /// Cookie naming and signing, built once.
     jar: CookieJar,
 }
@@ -82,6 +85,7 @@ impl AppState {
         Self(Arc::new(SharedState {
             jar,
             revocations: RecentRevocations::new(cache_ms),
+            verified_cookie_caches: VerifiedCookieCaches::default(),
             auth,
             settings,
             limiter,

@@ -293,6 +293,8 @@ async fn a_replayed_cache_cookie_after_sign_out_gives_null(backend: Backend) {
     let server = TestServer::start(backend).await;
     let session = server.sign_up("replay@example.com").await;
     assert!(session.data_cookie.is_some());
+    let before = server.get("/get-session", Some(&session)).await;
+    assert_eq!(before.json["user"]["email"], "replay@example.com");
 
     server.post("/sign-out", json!({}), Some(&session)).await;
     let replayed = server.get("/get-session", Some(&session)).await;
@@ -305,6 +307,9 @@ async fn revoked_devices_lose_their_cache_at_once(backend: Backend) {
     let server = TestServer::start(backend).await;
     let laptop = server.sign_up("devices@example.com").await;
     let phone = server.sign_in("devices@example.com").await;
+    // Read once first, so the node has verified (and remembers) the phone's cookie pair.
+    let before = server.get("/get-session", Some(&phone)).await;
+    assert_eq!(before.json["user"]["email"], "devices@example.com");
 
     server
         .post(
@@ -322,6 +327,27 @@ async fn revoked_devices_lose_their_cache_at_once(backend: Backend) {
         server.get("/get-session", Some(&laptop)).await.json["user"]["email"],
         "devices@example.com"
     );
+}
+
+/// C4: a cookie cache answered for a bearer token is not later answered for a request that
+/// has only a forged session cookie beside it.
+async fn a_bearer_request_does_not_vouch_for_a_stray_session_cookie(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let session = server.sign_up("stray@example.com").await;
+    let data = session.data_cookie.clone().unwrap();
+    let forged = format!("forged.{}", "A".repeat(43) + "=");
+    let cookies = format!("better-auth.session_token={forged}; better-auth.session_data={data}");
+    let with_bearer = server
+        .http
+        .get(server.url("/get-session"))
+        .header("authorization", format!("Bearer {}", session.bearer))
+        .header("cookie", &cookies);
+
+    let answered = server.send(with_bearer).await;
+    let cookies_alone = server.get_with_cookie("/get-session", &cookies).await;
+
+    assert_eq!(answered.json["user"]["email"], "stray@example.com");
+    assert_eq!(cookies_alone.json, Value::Null);
 }
 
 /// C10: auth responses are not cacheable.
@@ -409,6 +435,7 @@ on_both!(
     secure_cookies => an_https_server_sets_secure_prefixed_cookies,
     cache_after_sign_out => a_replayed_cache_cookie_after_sign_out_gives_null,
     cache_after_revoke => revoked_devices_lose_their_cache_at_once,
+    stray_cookie => a_bearer_request_does_not_vouch_for_a_stray_session_cookie,
     no_store => auth_responses_say_no_store,
     cors => cors_answers_trusted_origins_only,
 );

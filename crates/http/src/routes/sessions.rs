@@ -3,7 +3,7 @@
 use super::check_callback;
 use crate::body::JsonFields;
 use crate::cookie_cache;
-use crate::cookies::SESSION_DATA;
+use crate::cookies::{SESSION_DATA, SESSION_TOKEN, percent_decode};
 use crate::current_session::{
     CurrentSession, append_cache_cookie, carries_session_cookie, clear_session, issue_session,
     presented_token,
@@ -11,10 +11,13 @@ use crate::current_session::{
 use crate::error::ApiError;
 use crate::query::Query;
 use crate::state::AppState;
+use crate::verified_cookie_caches::TokenCookieKey;
 use crate::wire::{SessionJson, SessionWithUser, UserJson};
 use axum::Json;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
+use beep_core::SessionToken;
+use bytes::Bytes;
 use http::{HeaderMap, HeaderValue, StatusCode, header};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -38,6 +41,13 @@ pub async fn get_session(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let jar = state.jar();
+    let now_ms = state.auth.now().timestamp_millis();
+    let cache_on =
+        state.settings.cookies.cache_max_age.is_some() && !flag(&query.disable_cookie_cache);
+    // A remembered pair proves its session cookie valid: no need to verify it again.
+    if cache_on && let Some(body) = answer_from_verified_pair(&state, &headers, now_ms) {
+        return Ok(json_body(body));
+    }
     let Some(token) = presented_token(jar, &headers) else {
         let mut response = no_store(Json(Value::Null).into_response());
         if carries_session_cookie(jar, &headers) {
@@ -45,25 +55,8 @@ pub async fn get_session(
         }
         return Ok(response);
     };
-    let now_ms = state.auth.now().timestamp_millis();
-    let cache_on =
-        state.settings.cookies.cache_max_age.is_some() && !flag(&query.disable_cookie_cache);
-    let cached = cache_on
-        .then(|| jar.read(&headers, SESSION_DATA))
-        .flatten()
-        .and_then(|value| cookie_cache::decode(jar, &value, token.expose(), now_ms))
-        .filter(|cached| {
-            !state
-                .revocations
-                .voids(&cached.session_id, &cached.user_id, cached.updated_at)
-        });
-    if let Some(cached) = cached {
-        let mut response = cached.body().into_response();
-        response.headers_mut().insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
-        );
-        return Ok(no_store(response));
+    if cache_on && let Some(body) = answer_from_cookie_cache(&state, &headers, &token, now_ms) {
+        return Ok(json_body(body));
     }
 
     let Some(active) = state
@@ -101,6 +94,60 @@ pub async fn get_session(
         );
     }
     Ok(response)
+}
+
+/// A `{session, user}` JSON body, not to be stored by caches.
+fn json_body(body: Bytes) -> Response {
+    let mut response = body.into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    no_store(response)
+}
+
+/// The body for a session and cookie cache pair that this node verified before, if both
+/// cookies are exactly as they were then and nothing voided the cache since.
+fn answer_from_verified_pair(state: &AppState, headers: &HeaderMap, now_ms: i64) -> Option<Bytes> {
+    let jar = state.jar();
+    let key = TokenCookieKey::of(jar.read_raw(headers, SESSION_TOKEN)?);
+    let raw_data = jar.read_raw(headers, SESSION_DATA)?;
+    state
+        .verified_cookie_caches
+        .answer(key, raw_data, now_ms, |session, user, cached_at| {
+            state.revocations.voids(session, user, cached_at)
+        })
+}
+
+/// The body a valid, unrevoked `session_data` cookie for `token` answers with, if the request
+/// has one. A pair that passes is remembered for [`answer_from_verified_pair`].
+fn answer_from_cookie_cache(
+    state: &AppState,
+    headers: &HeaderMap,
+    token: &SessionToken,
+    now_ms: i64,
+) -> Option<Bytes> {
+    let jar = state.jar();
+    let raw_data = jar.read_raw(headers, SESSION_DATA)?;
+    let cached = cookie_cache::decode(jar, &percent_decode(raw_data), token.expose(), now_ms)?;
+    if state
+        .revocations
+        .voids(&cached.session_id, &cached.user_id, cached.updated_at)
+    {
+        return None;
+    }
+    let body = Bytes::from(cached.body());
+    // Remembered only when `token` came from a valid session cookie (which `presented_token`
+    // prefers): a bearer request's cookie proves nothing, so it takes the full check each time.
+    if let Some(raw_token) = jar.read_raw(headers, SESSION_TOKEN)
+        && jar.read_signed(headers, SESSION_TOKEN).is_some()
+    {
+        let key = TokenCookieKey::of(raw_token);
+        state
+            .verified_cookie_caches
+            .remember(key, raw_data, &cached, body.clone(), now_ms);
+    }
+    Some(body)
 }
 
 /// `POST /get-session`: only for deferred refresh, which this server does not use.
