@@ -6,7 +6,7 @@ use anyhow::{Context, Result, bail};
 use beep_core::flows::SignUp;
 use beep_core::mail::{OutboxSettings, OutboxWorker};
 use beep_core::rate_limit::{RateLimit, RateLimitRules};
-use beep_core::session_cache::{LocalSessionCache, SessionCache, SharedSessionCache};
+use beep_core::session_cache::{LocalSessionCache, SessionCache, SharedSessionCache, keep_in_step};
 use beep_core::shared_redis::{RedisConfig, SharedRedis};
 use beep_core::{
     Auth, AuthConfig, ClientInfo, EmailConfig, HashingConfig, SessionConfig, SystemClock,
@@ -18,6 +18,7 @@ use beep_store::{Backend, Store};
 use chrono::Duration;
 use std::sync::Arc;
 use std::time::Duration as StdDuration;
+use tokio::task::JoinHandle;
 
 /// Opens the database named by the configuration.
 async fn open_store(config: &Config) -> Result<Store> {
@@ -46,25 +47,40 @@ fn shared_redis(config: &Config) -> Result<Option<SharedRedis>> {
     Ok(Some(redis))
 }
 
-/// The session cache: Redis when there is one; in-process on SQLite, where this node is the
-/// only one; none on PostgreSQL without Redis, where other nodes' revocations would not
-/// reach an in-process cache.
-fn session_cache(config: &Config, store: &Store, redis: Option<&SharedRedis>) -> SessionCache {
+/// The session cache, and the task that keeps an in-process one in step with other nodes
+/// (PostgreSQL only; see `beep_core::session_cache::in_step`).
+fn session_cache(
+    config: &Config,
+    store: &Store,
+    redis: Option<&SharedRedis>,
+) -> Result<(SessionCache, Option<JoinHandle<()>>)> {
     let ttl = StdDuration::from_secs(config.scale.session_cache_ttl);
     if ttl.is_zero() {
-        return SessionCache::Off;
+        return Ok((SessionCache::Off, None));
     }
-    let local = || SessionCache::Local(LocalSessionCache::new(ttl, 100_000));
-    match (config.scale.session_cache, redis) {
-        (SessionCacheChoice::Off, _) => SessionCache::Off,
-        (SessionCacheChoice::Local, _) => local(),
-        (SessionCacheChoice::Auto, Some(redis)) => {
-            SessionCache::Shared(SharedSessionCache::new(redis.clone(), ttl))
+    match config.scale.session_cache {
+        SessionCacheChoice::Off => Ok((SessionCache::Off, None)),
+        SessionCacheChoice::Shared => {
+            let Some(redis) = redis else {
+                bail!("SESSION_CACHE=shared needs REDIS_URL");
+            };
+            let cache = SharedSessionCache::new(redis.clone(), ttl);
+            Ok((SessionCache::Shared(Box::new(cache)), None))
         }
-        (SessionCacheChoice::Auto, None) if store.backend() == Backend::Sqlite => local(),
-        (SessionCacheChoice::Auto, None) => SessionCache::Off,
+        SessionCacheChoice::Auto | SessionCacheChoice::Local => {
+            if store.backend() == Backend::Sqlite {
+                let cache = LocalSessionCache::new(ttl, LOCAL_CACHE_ENTRIES);
+                return Ok((SessionCache::Local(cache), None));
+            }
+            let cache = LocalSessionCache::leased(ttl, LOCAL_CACHE_ENTRIES);
+            let in_step = tokio::spawn(keep_in_step(cache.clone(), store.clone()));
+            Ok((SessionCache::Local(cache), Some(in_step)))
+        }
     }
 }
+
+/// Sessions an in-process cache holds at most.
+const LOCAL_CACHE_ENTRIES: usize = 100_000;
 
 fn rate_limit(config: &Config, redis: Option<&SharedRedis>) -> RateLimit {
     let rules = RateLimitRules::default();
@@ -136,7 +152,7 @@ pub async fn serve(config: &Config) -> Result<()> {
     let store = open_store(config).await?;
     store.migrate().await.context("migrating the database")?;
     let redis = shared_redis(config)?;
-    let cache = session_cache(config, &store, redis.as_ref());
+    let (cache, in_step) = session_cache(config, &store, redis.as_ref())?;
     tracing::info!(session_cache = ?cache, shared_redis = redis.is_some(), "caches");
     let auth = build_auth(config, store.clone(), secret.clone(), cache)?;
     let transport = Transport::new(config.email.transport_config(&config.data_dir))
@@ -158,6 +174,9 @@ pub async fn serve(config: &Config) -> Result<()> {
     }));
     beep_http::serve(listener, state, Box::pin(shutdown_signal())).await?;
     sweeper.abort();
+    if let Some(in_step) = in_step {
+        in_step.abort();
+    }
     // The round in flight finishes (mail it sends is recorded); unsent mail waits in the
     // outbox for the next start or another node.
     let _ = stop_mail.send(());

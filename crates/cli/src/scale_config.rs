@@ -9,13 +9,17 @@ use serde::Deserialize;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum SessionCacheChoice {
-    /// Redis when `REDIS_URL` is set, else in-process on SQLite (one node), else none.
+    /// In-process: on SQLite alone, on PostgreSQL kept in step with every other node by
+    /// the database's change notices.
     #[default]
     Auto,
     /// None: every `get-session` reads the database.
     Off,
-    /// In-process even on PostgreSQL: only right when this is the only node.
+    /// The same as `auto`, named.
     Local,
+    /// In Redis (needs `REDIS_URL`): one round trip per read, and a revocation is seen by the
+    /// next read on every node, with no window at all.
+    Shared,
 }
 
 /// `REDIS_KEY_PREFIX`, `RATE_LIMIT_WHEN_REDIS_FAILS`, `SESSION_CACHE`, `SESSION_CACHE_TTL`.
@@ -83,7 +87,8 @@ impl ScaleSettings {
                 "auto" => SessionCacheChoice::Auto,
                 "off" => SessionCacheChoice::Off,
                 "local" => SessionCacheChoice::Local,
-                other => bail!("SESSION_CACHE must be auto, off or local, not {other:?}"),
+                "shared" => SessionCacheChoice::Shared,
+                other => bail!("SESSION_CACHE must be auto, off, local or shared, not {other:?}"),
             };
         }
         parse_into(env, "SESSION_CACHE_TTL", &mut self.session_cache_ttl)

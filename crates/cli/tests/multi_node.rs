@@ -31,7 +31,11 @@ async fn a_session_made_on_one_node_is_valid_on_the_others() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_sign_out_is_seen_at_once_by_server_reads_and_within_the_cookie_cache_window() {
-    let cluster = Cluster::start(&[("SESSION_COOKIE_CACHE_MAX_AGE", "2".into())]).await;
+    let cluster = Cluster::start(&[
+        ("SESSION_COOKIE_CACHE_MAX_AGE", "2".into()),
+        ("SESSION_CACHE", "shared".into()),
+    ])
+    .await;
     let session = cluster.sign_up(0, "ada@example.com").await;
     for node in 1..3 {
         // Fills the shared session cache and checks the cookie cache is believed.
@@ -61,6 +65,39 @@ async fn a_sign_out_is_seen_at_once_by_server_reads_and_within_the_cookie_cache_
             Value::Null,
             "node {node}'s cookie cache outlived its window"
         );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_in_process_caches_a_sign_out_reaches_every_node_within_moments() {
+    let cluster = Cluster::start(&[("SESSION_CACHE", "auto".into())]).await;
+    let session = cluster.sign_up(0, "ada@example.com").await;
+    for node in 1..3 {
+        // Twice: the first read fills the node's own cache, the second is served from it.
+        for _ in 0..2 {
+            assert!(cluster.get_session(node, &session, true).await.is_object());
+        }
+    }
+
+    let (status, _) = cluster
+        .post(0, "/api/auth/sign-out", &json!({}), Some(&session))
+        .await;
+    assert_eq!(status, 200);
+
+    // The database's notice reaches the other nodes in milliseconds; a second is generous.
+    let deadline = Instant::now() + Duration::from_secs(1);
+    for node in 1..3 {
+        loop {
+            let read = cluster.get_session(node, &session, true).await;
+            if read == Value::Null {
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "node {node} still serves the revoked session"
+            );
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
     }
 }
 
@@ -163,6 +200,7 @@ async fn when_redis_goes_away_nodes_fall_back_and_never_fail() {
         &[
             ("RATE_LIMIT_ENABLED", "true".into()),
             ("SESSION_COOKIE_CACHE_MAX_AGE", "0".into()),
+            ("SESSION_CACHE", "shared".into()),
         ],
     )
     .await;

@@ -224,7 +224,10 @@ fn node(db: &TestDb, cache: SessionCache) -> Auth {
 }
 
 fn shared_cache(redis: SharedRedis) -> SessionCache {
-    SessionCache::Shared(SharedSessionCache::new(redis, Duration::from_secs(60)))
+    SessionCache::Shared(Box::new(SharedSessionCache::new(
+        redis,
+        Duration::from_secs(60),
+    )))
 }
 
 async fn sign_up(auth: &Auth, email: &str) -> SignedIn {

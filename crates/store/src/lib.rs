@@ -5,6 +5,7 @@
 //! passes either the [`Store`]'s connection or an open transaction and decides itself what
 //! must commit together.
 
+mod change_feed;
 mod convert;
 mod db;
 pub mod entities;
@@ -12,6 +13,7 @@ mod error;
 mod migrate;
 pub mod repos;
 
+pub use change_feed::{ChangeFeed, Notice, SESSION_CHANGES_CHANNEL};
 pub use db::{Backend, Store, WriteTx};
 pub use error::StoreError;
 pub use migrate::{MigrationState, SCHEMA_VERSION, enum_variants_in_database};

@@ -13,7 +13,7 @@ use sea_orm::{
 };
 
 /// The schema version this binary writes and expects.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// How the database's schema compares with this binary's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -104,6 +104,7 @@ async fn apply(version: i64, backend: Backend, tx: &DatabaseTransaction) -> Resu
     match version {
         1 => initial_schema(backend, tx).await,
         2 => mail_outbox(backend, tx).await,
+        3 => session_change_notices(backend, tx).await,
         other => Err(StoreError::Schema(format!("no migration {other}"))),
     }
 }
@@ -148,6 +149,31 @@ async fn mail_outbox(backend: Backend, tx: &DatabaseTransaction) -> Result<(), S
     }
     create_table(tx, &schema, backend, entities::outbox_mail::Entity).await?;
     create_table(tx, &schema, backend, entities::outbox_attempt::Entity).await?;
+    Ok(())
+}
+
+/// Migration 3 (PostgreSQL): every update or delete of a session or user row notifies
+/// [`crate::SESSION_CHANGES_CHANNEL`] with the user's id, on commit, so nodes that cache
+/// sessions in memory forget that user's sessions, whoever made the change. SQLite: nothing to do.
+async fn session_change_notices(
+    backend: Backend,
+    tx: &DatabaseTransaction,
+) -> Result<(), StoreError> {
+    if backend != Backend::Postgres {
+        return Ok(());
+    }
+    let channel = crate::SESSION_CHANGES_CHANNEL;
+    tx.execute_unprepared(&format!(
+        "CREATE FUNCTION beep_iam_session_changed() RETURNS trigger LANGUAGE plpgsql AS $$ \
+         BEGIN PERFORM pg_notify('{channel}', OLD.user_id); RETURN NULL; END $$; \
+         CREATE TRIGGER session_changed AFTER UPDATE OR DELETE ON \"session\" \
+         FOR EACH ROW EXECUTE FUNCTION beep_iam_session_changed(); \
+         CREATE FUNCTION beep_iam_user_changed() RETURNS trigger LANGUAGE plpgsql AS $$ \
+         BEGIN PERFORM pg_notify('{channel}', OLD.id); RETURN NULL; END $$; \
+         CREATE TRIGGER user_changed AFTER UPDATE OR DELETE ON \"user\" \
+         FOR EACH ROW EXECUTE FUNCTION beep_iam_user_changed();"
+    ))
+    .await?;
     Ok(())
 }
 

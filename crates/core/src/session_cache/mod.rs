@@ -7,15 +7,18 @@
 //! [`FillTicket`] taken *before* the database read, and a fill is dropped when a revocation of
 //! that user happened after its ticket.
 //!
-//! - [`LocalSessionCache`]: in this process. Right only where this node sees every change,
-//!   so it is the default on SQLite (one node by construction) and never chosen for
-//!   PostgreSQL unless asked for.
+//! - [`LocalSessionCache`]: in this process. On SQLite (one node by construction) it sees
+//!   every change itself. On PostgreSQL it is leased and [`keep_in_step`] feeds it the
+//!   database's change notices, so a revocation on any node reaches it within milliseconds
+//!   (and within [`in_step::LEASE`] if the connection stalls silently).
 //! - [`SharedSessionCache`]: in Redis, so a revocation on one node takes effect on all at
 //!   once. While Redis is unreachable, lookups miss and sessions come from the database.
 
+pub mod in_step;
 mod local;
 mod shared;
 
+pub use in_step::keep_in_step;
 pub use local::LocalSessionCache;
 pub use shared::SharedSessionCache;
 
@@ -52,10 +55,10 @@ pub enum SessionCache {
     /// Every read goes to the database.
     #[default]
     Off,
-    /// In this process (one node only).
+    /// In this process: one node, or several kept in step by [`keep_in_step`].
     Local(LocalSessionCache),
     /// In Redis, shared by every node.
-    Shared(SharedSessionCache),
+    Shared(Box<SharedSessionCache>),
 }
 
 impl SessionCache {
