@@ -18,7 +18,7 @@ def find(system, db, scenario):
 print("| system | db | scenario | req/s | p50 ms | p99 ms | errors | peak RSS MiB |")
 print("|---|---|---|---|---|---|---|---|")
 for row in rows:
-    if row.get("scenario") in ("raw-argon2id", "idle-rss"):
+    if row.get("scenario", "").startswith("raw-argon2id") or row.get("scenario") == "idle-rss":
         continue
     errors = sum(row.get(k, 0) for k in ("err_connect", "err_read", "err_write", "err_status", "err_timeout"))
     rss = row.get("peak_rss_kib") or row.get("peak_rss_kb") or row.get("vmhwm_kb")
@@ -31,6 +31,9 @@ print()
 if raw:
     print(f"Raw argon2id (m={raw['memory_kib']} KiB, t={raw['iterations']}, p=1) on {raw['threads']} threads: "
           f"{raw['rate']:.1f} hashes/s. better-auth hashes with scrypt N=16384, r=16, p=1.")
+print("Session caches: `sqlite` and `postgres` run the default in-process cache (on PostgreSQL kept in "
+      "step across nodes by the database's change notices; also the default when REDIS_URL is set); "
+      "`postgres+redis` runs SESSION_CACHE=shared, the Redis cache, one Redis round trip per read.")
 print()
 print("| target | db | measured | goal | met |")
 print("|---|---|---|---|---|")
@@ -61,7 +64,14 @@ for db in ("sqlite", "postgres", "postgres+redis"):
     if off and peer_get:
         r = off["rps"] / peer_get["rps"]
         target("get-session (cache off) / better-auth get-session", db, f"{r:.1f}x", ">= 10x", r >= 10)
-    if sign_in and raw:
+    before = find("beep-iam", db, "raw-argon2id-before")
+    after = find("beep-iam", db, "raw-argon2id-after")
+    if sign_in and before and after:
+        rate = (before["rate"] + after["rate"]) / 2
+        r = sign_in["rps"] / rate
+        target("sign-in / raw argon2id rate (mean of just before and after)", db,
+               f"{r:.2f} ({sign_in['rps']:.1f} / {rate:.1f})", ">= 0.90", r >= 0.9)
+    elif sign_in and raw:
         r = sign_in["rps"] / raw["rate"]
         target("sign-in / raw argon2id rate", db, f"{r:.2f}", ">= 0.90", r >= 0.9)
     if sign_in and peer_in:
