@@ -3,13 +3,13 @@
 //! or straight in the database, reaches every other node's cache within moments, and a lost
 //! subscription empties the cache until it is back.
 
-use beep_core::flows::{SignUp, UpdateUser};
-use beep_core::session_cache::{LocalSessionCache, Lookup, SessionCache, keep_in_step};
-use beep_core::{Auth, AuthConfig, ClientInfo, HashingConfig, SignedIn, SystemClock};
-use beep_domain::Secret;
+mod support;
+
+use beep_core::flows::UpdateUser;
+use beep_core::session_cache::{LocalSessionCache, SessionCache, keep_in_step};
+use beep_core::{Auth, SignedIn};
 use beep_store::ConnectionTrait;
 use beep_store::testing::TestDb;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::task::JoinHandle;
 
@@ -26,17 +26,7 @@ struct Node {
 impl Node {
     async fn start(db: &TestDb) -> Self {
         let cache = LocalSessionCache::leased(Duration::from_secs(60), 1000);
-        let config = AuthConfig {
-            hashing: HashingConfig::minimal(),
-            ..AuthConfig::default()
-        };
-        let auth = Auth::with_session_cache(
-            db.store.clone(),
-            Arc::new(SystemClock),
-            config,
-            SessionCache::Local(cache.clone()),
-        )
-        .unwrap();
+        let auth = support::node(db, SessionCache::Local(cache.clone()));
         let in_step = tokio::spawn(keep_in_step(cache.clone(), db.store.clone()));
         let node = Self {
             auth,
@@ -62,13 +52,7 @@ impl Node {
     }
 
     async fn holds(&self, signed: &SignedIn) -> bool {
-        matches!(
-            self.auth
-                .session_cache()
-                .lookup(&signed.token.digest())
-                .await,
-            Lookup::Hit(..)
-        )
+        support::is_cached(&self.auth, signed).await
     }
 }
 
@@ -94,27 +78,11 @@ where
     false
 }
 
-async fn sign_up(auth: &Auth, email: &str) -> SignedIn {
-    let input = SignUp {
-        name: "Ada Lovelace".into(),
-        email: email.into(),
-        password: Secret::new("Analytical-Engine-1843".into()),
-        image: None,
-        remember_me: true,
-        callback_url: None,
-    };
-    auth.sign_up(input, ClientInfo::default())
-        .await
-        .unwrap()
-        .signed_in()
-        .expect("signed in")
-}
-
 #[tokio::test]
 async fn a_sign_out_on_one_node_reaches_the_other_nodes_cache() {
     let db = TestDb::postgres().await;
     let (a, b) = (Node::start(&db).await, Node::start(&db).await);
-    let signed = sign_up(&a.auth, "ada@example.com").await;
+    let signed = support::sign_up(&a.auth, "ada@example.com").await;
     b.read_and_cache(&signed).await;
 
     a.auth.sign_out(&signed.token).await.unwrap();
@@ -128,7 +96,7 @@ async fn a_sign_out_on_one_node_reaches_the_other_nodes_cache() {
 async fn a_profile_change_on_one_node_reaches_the_other_nodes_cache() {
     let db = TestDb::postgres().await;
     let (a, b) = (Node::start(&db).await, Node::start(&db).await);
-    let signed = sign_up(&a.auth, "ada@example.com").await;
+    let signed = support::sign_up(&a.auth, "ada@example.com").await;
     b.read_and_cache(&signed).await;
 
     let change = UpdateUser {
@@ -149,7 +117,7 @@ async fn a_profile_change_on_one_node_reaches_the_other_nodes_cache() {
 async fn a_session_deleted_straight_in_the_database_leaves_every_cache() {
     let db = TestDb::postgres().await;
     let node = Node::start(&db).await;
-    let signed = sign_up(&node.auth, "ada@example.com").await;
+    let signed = support::sign_up(&node.auth, "ada@example.com").await;
     node.read_and_cache(&signed).await;
 
     db.store
@@ -165,7 +133,7 @@ async fn a_session_deleted_straight_in_the_database_leaves_every_cache() {
 async fn a_lost_subscription_empties_the_cache_until_it_is_back() {
     let db = TestDb::postgres().await;
     let node = Node::start(&db).await;
-    let signed = sign_up(&node.auth, "ada@example.com").await;
+    let signed = support::sign_up(&node.auth, "ada@example.com").await;
     node.read_and_cache(&signed).await;
 
     // The listener's connection dies (a restart, a proxy timeout): notices may be lost.
@@ -201,7 +169,7 @@ async fn a_cache_whose_echoes_never_come_back_is_not_believed() {
     let db = TestDb::postgres().await;
     let node = Node::start(&db).await;
     node.in_step.abort();
-    let signed = sign_up(&node.auth, "ada@example.com").await;
+    let signed = support::sign_up(&node.auth, "ada@example.com").await;
 
     tokio::time::sleep(beep_core::session_cache::in_step::LEASE).await;
     let read = node.auth.read_session(&signed.token, true).await.unwrap();

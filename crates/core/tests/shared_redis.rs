@@ -3,13 +3,16 @@
 //! its own `Auth` over one database. Every test writes under its own key prefix and deletes
 //! its keys at the end.
 
-use beep_core::flows::SignUp;
+mod support;
+
+use support::{is_cached, node, sign_up};
+
+use beep_core::Auth;
 use beep_core::rate_limit::{
     ClientKey, Decision, RateLimitRules, SharedRateLimiter, WhenRedisFails,
 };
 use beep_core::session_cache::{LocalSessionCache, Lookup, SessionCache, SharedSessionCache};
 use beep_core::shared_redis::{RedisConfig, SharedRedis};
-use beep_core::{Auth, AuthConfig, ClientInfo, HashingConfig, SignedIn, SystemClock};
 use beep_domain::Secret;
 use beep_store::on_both_databases;
 use beep_store::testing::TestDb;
@@ -214,44 +217,11 @@ fn failure_modes_parse_from_their_names() {
 
 // ---- the session cache ----
 
-/// A node: its own `Auth` (and so its own cache) over the shared database.
-fn node(db: &TestDb, cache: SessionCache) -> Auth {
-    let config = AuthConfig {
-        hashing: HashingConfig::minimal(),
-        ..AuthConfig::default()
-    };
-    Auth::with_session_cache(db.store.clone(), Arc::new(SystemClock), config, cache).unwrap()
-}
-
 fn shared_cache(redis: SharedRedis) -> SessionCache {
     SessionCache::Shared(Box::new(SharedSessionCache::new(
         redis,
         Duration::from_secs(60),
     )))
-}
-
-async fn sign_up(auth: &Auth, email: &str) -> SignedIn {
-    let input = SignUp {
-        name: "Ada Lovelace".into(),
-        email: email.into(),
-        password: Secret::new("Analytical-Engine-1843".into()),
-        image: None,
-        remember_me: true,
-        callback_url: None,
-    };
-    auth.sign_up(input, ClientInfo::default())
-        .await
-        .unwrap()
-        .signed_in()
-        .expect("signed in")
-}
-
-/// Whether the cache (not the database) holds the session of this token.
-async fn is_cached(auth: &Auth, signed: &SignedIn) -> bool {
-    matches!(
-        auth.session_cache().lookup(&signed.token.digest()).await,
-        Lookup::Hit(..)
-    )
 }
 
 async fn a_sign_out_on_one_node_ends_the_cached_session_on_another(db: TestDb) {
