@@ -47,13 +47,13 @@ fn shared_redis(config: &Config) -> Result<Option<SharedRedis>> {
     Ok(Some(redis))
 }
 
-/// The session cache, and the task that keeps an in-process one in step with other nodes
-/// (PostgreSQL only; see `beep_core::session_cache::in_step`).
+/// The session cache, and the in-process cache the database's change feed must keep in
+/// step with other nodes (PostgreSQL only; see `beep_core::session_cache::in_step`).
 fn session_cache(
     config: &Config,
     store: &Store,
     redis: Option<&SharedRedis>,
-) -> Result<(SessionCache, Option<JoinHandle<()>>)> {
+) -> Result<(SessionCache, Option<LocalSessionCache>)> {
     let ttl = StdDuration::from_secs(config.scale.session_cache_ttl);
     if ttl.is_zero() {
         return Ok((SessionCache::Off, None));
@@ -73,10 +73,24 @@ fn session_cache(
                 return Ok((SessionCache::Local(cache), None));
             }
             let cache = LocalSessionCache::leased(ttl, LOCAL_CACHE_ENTRIES);
-            let in_step = tokio::spawn(keep_in_step(cache.clone(), store.clone()));
-            Ok((SessionCache::Local(cache), Some(in_step)))
+            Ok((SessionCache::Local(cache.clone()), Some(cache)))
         }
     }
+}
+
+/// On PostgreSQL, follows the database's change feed for as long as the task runs: it keeps
+/// the in-process session cache (if any) in step, and voids other nodes' cookie caches here.
+fn follow_changes(
+    store: &Store,
+    cache: Option<LocalSessionCache>,
+    state: &AppState,
+) -> Option<JoinHandle<()>> {
+    if store.backend() != Backend::Postgres {
+        return None;
+    }
+    let edge = state.clone();
+    let follower = keep_in_step(cache, store.clone(), move |event| edge.hear(event));
+    Some(tokio::spawn(follower))
 }
 
 /// Sessions an in-process cache holds at most.
@@ -152,13 +166,14 @@ pub async fn serve(config: &Config) -> Result<()> {
     let store = open_store(config).await?;
     store.migrate().await.context("migrating the database")?;
     let redis = shared_redis(config)?;
-    let (cache, in_step) = session_cache(config, &store, redis.as_ref())?;
+    let (cache, leased) = session_cache(config, &store, redis.as_ref())?;
     tracing::info!(session_cache = ?cache, shared_redis = redis.is_some(), "caches");
     let auth = build_auth(config, store.clone(), secret.clone(), cache)?;
     let transport = Transport::new(config.email.transport_config(&config.data_dir))
         .context("setting up the mail transport")?;
     let limiter = rate_limit(config, redis.as_ref());
     let state = AppState::with_rate_limit(auth.clone(), http_settings(config, secret), limiter);
+    let in_step = follow_changes(&store, leased, &state);
 
     let address = format!("{}:{}", config.host, config.port);
     let listener = tokio::net::TcpListener::bind(&address)

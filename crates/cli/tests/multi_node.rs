@@ -102,6 +102,33 @@ async fn with_in_process_caches_a_sign_out_reaches_every_node_within_moments() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sign_out_voids_the_cookie_caches_other_nodes_believed_within_moments() {
+    // Five minutes of cookie cache: without the database's change feed, the other nodes
+    // would believe it for all of that.
+    let cluster = Cluster::start(&[("SESSION_COOKIE_CACHE_MAX_AGE", "300".into())]).await;
+    let session = cluster.sign_up(0, "ada@example.com").await;
+    for node in 1..3 {
+        assert!(cluster.get_session(node, &session, false).await.is_object());
+    }
+
+    let (status, _) = cluster
+        .post(0, "/api/auth/sign-out", &json!({}), Some(&session))
+        .await;
+    assert_eq!(status, 200);
+
+    let deadline = Instant::now() + Duration::from_secs(1);
+    for node in 1..3 {
+        while cluster.get_session(node, &session, false).await != Value::Null {
+            assert!(
+                Instant::now() < deadline,
+                "node {node} still believes the signed-out session's cookie cache"
+            );
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_sign_in_rate_limit_is_counted_across_all_nodes() {
     let cluster = Cluster::start(&[("RATE_LIMIT_ENABLED", "true".into())]).await;
 

@@ -27,7 +27,7 @@ impl Node {
     async fn start(db: &TestDb) -> Self {
         let cache = LocalSessionCache::leased(Duration::from_secs(60), 1000);
         let auth = support::node(db, SessionCache::Local(cache.clone()));
-        let in_step = tokio::spawn(keep_in_step(cache.clone(), db.store.clone()));
+        let in_step = tokio::spawn(keep_in_step(Some(cache.clone()), db.store.clone(), |_| {}));
         let node = Self {
             auth,
             cache,
@@ -159,7 +159,7 @@ async fn on_sqlite_the_only_node_trusts_its_cache_at_once() {
     let db = TestDb::sqlite().await;
     let cache = LocalSessionCache::leased(Duration::from_secs(60), 10);
 
-    keep_in_step(cache.clone(), db.store.clone()).await;
+    keep_in_step(Some(cache.clone()), db.store.clone(), |_| {}).await;
 
     assert!(cache.is_trusted());
 }

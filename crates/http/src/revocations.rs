@@ -2,11 +2,15 @@
 //! revocation is not believed for the rest of its lifetime. Entries live as long as a cache
 //! cookie can (its max age); past that the cache has expired anyway.
 //!
-//! This is per node: across nodes a revocation is seen within the cookie-cache window, as
-//! with better-auth (a shared store for this belongs to the Redis work).
+//! On PostgreSQL the database's change feed also reports every other node's changes here
+//! ([`RecentRevocations::hear`]), so a sign-out anywhere voids cookie caches everywhere within
+//! moments. While the feed is down no cookie cache is believed, and once it is back none
+//! issued before. Without a feed (SQLite: one node) only this node's own changes count.
 
+use beep_core::session_cache::FeedEvent;
 use std::collections::HashMap;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicI64, Ordering};
 
 #[derive(Debug, Default)]
 struct Revoked {
@@ -19,6 +23,9 @@ struct Revoked {
 pub struct RecentRevocations {
     revoked: Mutex<Revoked>,
     window_ms: i64,
+    /// Every cache made before this (ms since the epoch) is void: `i64::MAX` while the
+    /// change feed is down, its time of return after.
+    everything_before_ms: AtomicI64,
 }
 
 /// Entries kept before expired ones are swept.
@@ -30,6 +37,16 @@ impl RecentRevocations {
         Self {
             revoked: Mutex::new(Revoked::default()),
             window_ms,
+            everything_before_ms: AtomicI64::new(0),
+        }
+    }
+
+    /// Applies what the database's change feed reports, at `now_ms`.
+    pub fn hear(&self, event: FeedEvent<'_>, now_ms: i64) {
+        match event {
+            FeedEvent::UserChanged(user_id) => self.user(user_id, now_ms),
+            FeedEvent::Lost => self.everything_before_ms.store(i64::MAX, Ordering::SeqCst),
+            FeedEvent::Resumed => self.everything_before_ms.store(now_ms, Ordering::SeqCst),
         }
     }
 
@@ -49,6 +66,9 @@ impl RecentRevocations {
 
     /// Whether a cache entry made at `cached_at_ms` for this session must be ignored.
     pub fn voids(&self, session_id: &str, user_id: &str, cached_at_ms: i64) -> bool {
+        if cached_at_ms < self.everything_before_ms.load(Ordering::SeqCst) {
+            return true;
+        }
         let revoked = self.revoked.lock().unwrap_or_else(|p| p.into_inner());
         revoked.sessions.contains_key(session_id)
             || revoked
@@ -74,6 +94,24 @@ mod tests {
         revocations.session("sess_a", 1_000);
         assert!(revocations.voids("sess_a", "user_a", 500));
         assert!(!revocations.voids("sess_b", "user_a", 500));
+    }
+
+    #[test]
+    fn while_the_feed_is_down_no_cache_is_believed_and_after_none_from_before() {
+        let revocations = RecentRevocations::new(300_000);
+        revocations.hear(FeedEvent::Lost, 1_000);
+        assert!(revocations.voids("sess_a", "user_a", 5_000));
+        revocations.hear(FeedEvent::Resumed, 2_000);
+        assert!(revocations.voids("sess_a", "user_a", 1_999));
+        assert!(!revocations.voids("sess_a", "user_a", 2_000));
+    }
+
+    #[test]
+    fn a_change_heard_from_another_node_voids_that_users_older_caches() {
+        let revocations = RecentRevocations::new(300_000);
+        revocations.hear(FeedEvent::UserChanged("user_a"), 1_000);
+        assert!(revocations.voids("sess_a", "user_a", 999));
+        assert!(!revocations.voids("sess_b", "user_b", 999));
     }
 
     #[test]

@@ -6,6 +6,7 @@ use crate::settings::HttpSettings;
 use crate::verified_cookie_caches::VerifiedCookieCaches;
 use beep_core::Auth;
 use beep_core::rate_limit::{RateLimit, RateLimitRules};
+use beep_core::session_cache::FeedEvent;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -64,6 +65,13 @@ impl SharedState {
     /// The cookie jar for this server's secret and naming.
     pub fn jar(&self) -> &CookieJar {
         &self.jar
+    }
+
+    /// Applies what the database's change feed reports to this node's cookie-cache
+    /// revocations (see `beep_core::session_cache::keep_in_step`).
+    pub fn hear(&self, event: FeedEvent<'_>) {
+        let now_ms = self.auth.now().timestamp_millis();
+        self.revocations.hear(event, now_ms);
     }
 }
 

@@ -8,7 +8,9 @@
 
 use crate::db::{Backend, Store};
 use crate::error::StoreError;
-use sea_orm::sqlx::postgres::PgListener;
+use sea_orm::sqlx::Connection as _;
+use sea_orm::sqlx::postgres::{PgConnectOptions, PgConnection, PgListener};
+use std::sync::Arc;
 
 /// The channel the triggers notify, with the changed user's id as payload.
 pub const SESSION_CHANGES_CHANNEL: &str = "beep_iam_session_changes";
@@ -54,16 +56,50 @@ impl Store {
         Ok(Some(ChangeFeed { listener }))
     }
 
-    /// Sends `payload` to `channel` (PostgreSQL only; a no-op on SQLite).
-    pub async fn send_echo(&self, channel: &str, payload: &str) -> Result<(), StoreError> {
+    /// A connection of its own for sending echoes (PostgreSQL only). It is not the pool's:
+    /// a pool drained by a burst of requests must not hold echoes back.
+    pub fn echo_line(&self) -> Option<EchoLine> {
         if self.backend() != Backend::Postgres {
-            return Ok(());
+            return None;
         }
-        sea_orm::sqlx::query("SELECT pg_notify($1, $2)")
+        let options = self.conn().get_postgres_connection_pool().connect_options();
+        Some(EchoLine {
+            options,
+            connection: None,
+        })
+    }
+}
+
+/// Sends echoes on a dedicated connection, opened on first use and again after a failure.
+pub struct EchoLine {
+    options: Arc<PgConnectOptions>,
+    connection: Option<PgConnection>,
+}
+
+impl std::fmt::Debug for EchoLine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EchoLine").finish_non_exhaustive()
+    }
+}
+
+impl EchoLine {
+    /// Sends `payload` to `channel`.
+    pub async fn send(&mut self, channel: &str, payload: &str) -> Result<(), StoreError> {
+        let connection = match &mut self.connection {
+            Some(connection) => connection,
+            None => self
+                .connection
+                .insert(PgConnection::connect_with(&self.options).await?),
+        };
+        let sent = sea_orm::sqlx::query("SELECT pg_notify($1, $2)")
             .bind(channel)
             .bind(payload)
-            .execute(self.conn().get_postgres_connection_pool())
-            .await?;
+            .execute(connection)
+            .await;
+        if sent.is_err() {
+            self.connection = None;
+        }
+        sent?;
         Ok(())
     }
 }

@@ -13,7 +13,7 @@ mod error;
 mod migrate;
 pub mod repos;
 
-pub use change_feed::{ChangeFeed, Notice, SESSION_CHANGES_CHANNEL};
+pub use change_feed::{ChangeFeed, EchoLine, Notice, SESSION_CHANGES_CHANNEL};
 pub use db::{Backend, Store, WriteTx};
 pub use error::StoreError;
 pub use migrate::{MigrationState, SCHEMA_VERSION, enum_variants_in_database};

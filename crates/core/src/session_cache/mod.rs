@@ -18,7 +18,7 @@ pub mod in_step;
 mod local;
 mod shared;
 
-pub use in_step::keep_in_step;
+pub use in_step::{FeedEvent, keep_in_step};
 pub use local::LocalSessionCache;
 pub use shared::SharedSessionCache;
 
