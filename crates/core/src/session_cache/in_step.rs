@@ -9,6 +9,7 @@
 //! emptied and bypassed until a new one is up and its first echo is back.
 
 use super::LocalSessionCache;
+use crate::tokens::random_alphanumeric;
 use beep_store::{ChangeFeed, EchoLine, Notice, Store};
 use std::time::{Duration, Instant};
 
@@ -43,13 +44,11 @@ pub async fn keep_in_step(
     store: Store,
     observer: impl Fn(FeedEvent<'_>) + Send + Sync,
 ) {
-    let echo_channel = format!("beep_iam_echo_{}", hex::encode(rand::random::<[u8; 8]>()));
+    let echo_channel = format!("beep_iam_echo_{}", random_alphanumeric(16));
     let epoch = Instant::now();
     let mut lost = false;
+    // A leased cache starts untrusted and empty; after a loss, the end of the loop empties it.
     loop {
-        if let Some(cache) = &cache {
-            cache.distrust();
-        }
         match store.subscribe_to_changes(&echo_channel).await {
             Ok(None) => {
                 if let Some(cache) = &cache {

@@ -44,8 +44,8 @@ impl Lease {
         u64::try_from(at.saturating_duration_since(self.epoch).as_millis()).unwrap_or(u64::MAX)
     }
 
-    fn holds(&self) -> bool {
-        self.trusted_until_ms.load(Ordering::SeqCst) > self.ms_since_epoch(Instant::now())
+    fn holds_at(&self, now: Instant) -> bool {
+        self.trusted_until_ms.load(Ordering::SeqCst) > self.ms_since_epoch(now)
     }
 }
 
@@ -105,7 +105,14 @@ impl LocalSessionCache {
 
     /// Whether entries are believed now.
     pub fn is_trusted(&self) -> bool {
-        self.0.lease.as_ref().is_none_or(Lease::holds)
+        self.is_trusted_at(Instant::now())
+    }
+
+    fn is_trusted_at(&self, now: Instant) -> bool {
+        self.0
+            .lease
+            .as_ref()
+            .is_none_or(|lease| lease.holds_at(now))
     }
 
     pub(super) fn lookup(&self, token_digest: &str) -> Lookup {
@@ -113,12 +120,13 @@ impl LocalSessionCache {
         // The ticket is read before the map, so a revocation that lands between the two
         // still voids the fill that follows a miss.
         let ticket = FillTicket(inner.generation.load(Ordering::SeqCst));
-        if !self.is_trusted() {
+        let now = Instant::now();
+        if !self.is_trusted_at(now) {
             return Lookup::Miss(ticket);
         }
         let entries = inner.entries.read().unwrap_or_else(|p| p.into_inner());
         match entries.get(token_digest) {
-            Some(entry) if entry.stale_at > Instant::now() => {
+            Some(entry) if entry.stale_at > now => {
                 Lookup::Hit(Box::new(entry.cached.clone()), ticket)
             }
             _ => Lookup::Miss(ticket),
