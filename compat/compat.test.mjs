@@ -61,6 +61,37 @@ function device() {
   return dev;
 }
 
+/**
+ * One simulated browser: a better-auth client whose fetch keeps a cookie jar, as a browser
+ * does (no bearer token). `follow(url)` opens a link in the same browser, e.g. one from a mail.
+ */
+function browser() {
+  const jar = new Map();
+  const remember = (response) => {
+    for (const line of response.headers.getSetCookie()) {
+      const [pair, ...attributes] = line.split(";");
+      const eq = pair.indexOf("=");
+      const name = pair.slice(0, eq).trim();
+      const value = pair.slice(eq + 1);
+      const expired = attributes.some((a) => /^\s*max-age=0\s*$/i.test(a));
+      if (expired || value === "") jar.delete(name);
+      else jar.set(name, value);
+    }
+  };
+  const jarFetch = async (input, init = {}) => {
+    const headers = new Headers(init.headers);
+    if (jar.size) headers.set("cookie", [...jar].map(([k, v]) => `${k}=${v}`).join("; "));
+    const response = await fetch(input, { ...init, headers, redirect: "manual" });
+    remember(response);
+    return response;
+  };
+  const client = createAuthClient({
+    baseURL: BASE_URL,
+    fetchOptions: { headers: { origin: ORIGIN }, customFetchImpl: jarFetch },
+  });
+  return { client, jar, follow: (url) => jarFetch(url) };
+}
+
 /** Fails with the server's error when a call did not succeed; returns `data` otherwise. */
 function ok(result, what) {
   if (result.error) {
@@ -469,6 +500,21 @@ test("sign-up mails a verification link; verifyEmail with its token makes emailV
   assert.equal(session.user.emailVerified, true);
   const again = await device().client.verifyEmail({ query: { token } });
   assertError(again, 401, "INVALID_TOKEN", "a second use of the link");
+});
+
+test("a browser that follows the verification link sees emailVerified:true in its next getSession", MAIL, async () => {
+  const web = browser();
+  const creds = { name: `Ada ${randomSuffix()}`, email: uniqueEmail("browser-verify"), password: strongPassword() };
+  ok(await web.client.signUp.email(creds), "sign-up");
+  assert.ok(web.jar.has("better-auth.session_data"), "the cookie cache is on, as by default");
+  assert.equal((await getSession(web)).user.emailVerified, false);
+
+  const [mail] = await mailsTo(creds.email, 1);
+  const followed = await web.follow(linkIn(mail));
+  assert.equal(followed.status, 200);
+
+  const session = await getSession(web);
+  assert.equal(session.user.emailVerified, true, "no stale cookie cache hides the verification");
 });
 
 test("sendVerificationEmail answers {status:true} and mails a fresh link", MAIL, async () => {

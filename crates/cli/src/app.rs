@@ -83,13 +83,13 @@ fn session_cache(
 fn follow_changes(
     store: &Store,
     cache: Option<LocalSessionCache>,
-    state: &AppState,
+    auth: &Auth,
 ) -> Option<JoinHandle<()>> {
     if store.backend() != Backend::Postgres {
         return None;
     }
-    let edge = state.clone();
-    let follower = keep_in_step(cache, store.clone(), move |event| edge.hear(event));
+    let hearer = auth.clone();
+    let follower = keep_in_step(cache, store.clone(), move |event| hearer.hear(event));
     Some(tokio::spawn(follower))
 }
 
@@ -173,7 +173,7 @@ pub async fn serve(config: &Config) -> Result<()> {
         .context("setting up the mail transport")?;
     let limiter = rate_limit(config, redis.as_ref());
     let state = AppState::with_rate_limit(auth.clone(), http_settings(config, secret), limiter);
-    let in_step = follow_changes(&store, leased, &state);
+    let in_step = follow_changes(&store, leased, &auth);
 
     let address = format!("{}:{}", config.host, config.port);
     let listener = tokio::net::TcpListener::bind(&address)

@@ -6,7 +6,9 @@ use crate::error::AuthError;
 use crate::login_throttle::{Attempt, LoginThrottle};
 use crate::mail::{OUTBOX_PURPOSE, SealingKey};
 use crate::password_hasher::PasswordHasher;
-use crate::session_cache::SessionCache;
+use crate::recent_changes::RecentChanges;
+use crate::session_cache::{FeedEvent, SessionCache};
+use beep_domain::{SessionId, UserId};
 use beep_email::Templates;
 use beep_store::Store;
 use chrono::{DateTime, Utc};
@@ -30,6 +32,7 @@ struct Inner {
     outbox_signal: Notify,
     mail_host: String,
     session_cache: SessionCache,
+    recent_changes: RecentChanges,
 }
 
 impl std::fmt::Debug for Auth {
@@ -77,6 +80,7 @@ impl Auth {
                 outbox_signal: Notify::new(),
                 mail_host,
                 session_cache,
+                recent_changes: RecentChanges::default(),
             }),
         })
     }
@@ -96,12 +100,42 @@ impl Auth {
         &self.inner.outbox_signal
     }
 
-    /// The host named in `Message-ID`s (the public base URL's).
     /// The session cache (possibly off).
     pub fn session_cache(&self) -> &SessionCache {
         &self.inner.session_cache
     }
 
+    /// The users and sessions that changed lately, which void copies of sessions made
+    /// before (the edge's cookie caches).
+    pub fn recent_changes(&self) -> &RecentChanges {
+        &self.inner.recent_changes
+    }
+
+    /// Applies what the database's change feed reports about other nodes' changes (see
+    /// [`crate::session_cache::keep_in_step`]).
+    pub fn hear(&self, event: FeedEvent<'_>) {
+        let now_ms = self.now().timestamp_millis();
+        self.inner.recent_changes.hear(event, now_ms);
+    }
+
+    /// After a commit that changed a user, or some of their sessions: the session cache
+    /// forgets them, and copies of their sessions made before now are void. Every flow that
+    /// changes what `get-session` answers calls this (or [`Auth::session_changed`]).
+    pub(crate) async fn user_changed(&self, user: &UserId) {
+        self.inner.session_cache.forget_user(user).await;
+        let now_ms = self.now().timestamp_millis();
+        self.inner.recent_changes.user(user.as_str(), now_ms);
+    }
+
+    /// After a commit that changed or ended one session: as [`Auth::user_changed`], but only
+    /// that session's copies are void.
+    pub(crate) async fn session_changed(&self, session: &SessionId, user: &UserId) {
+        self.inner.session_cache.forget_user(user).await;
+        let now_ms = self.now().timestamp_millis();
+        self.inner.recent_changes.session(session.as_str(), now_ms);
+    }
+
+    /// The host named in `Message-ID`s (the public base URL's).
     pub(crate) fn mail_host(&self) -> &str {
         &self.inner.mail_host
     }

@@ -12,6 +12,7 @@ pub mod login_throttle;
 pub mod mail;
 pub mod password_hasher;
 pub mod rate_limit;
+pub mod recent_changes;
 pub mod session_cache;
 pub mod shared_redis;
 pub mod tokens;

@@ -114,32 +114,72 @@ pub fn clear_session(state: &AppState, headers: &mut HeaderMap) {
     }
 }
 
-/// Where an extractor leaves a session that it refreshed, for [`reissue_refreshed_session`]
-/// to put its cookie on the response.
-#[derive(Clone, Default)]
-pub struct RefreshSlot(Arc<Mutex<Option<(SessionToken, Session, User)>>>);
+/// What the request's [`CurrentSession`] extractor found, for [`reissue_session_cookies`].
+struct Caller {
+    token: SessionToken,
+    active: ActiveSession,
+    /// When the session was read (ms since the epoch); changes from then on count.
+    read_at_ms: i64,
+}
 
-/// Middleware: re-issues the session cookie when a handler's session read slid the expiry.
-pub async fn reissue_refreshed_session(
+/// Where the extractor leaves the caller's session for [`reissue_session_cookies`].
+#[derive(Clone, Default)]
+pub struct CallerSlot(Arc<Mutex<Option<Caller>>>);
+
+/// Middleware: gives the caller fresh session cookies when the request changed what their
+/// `get-session` answers (their user, or their session), or slid the session's expiry. One
+/// place for every route, so no route that changes a user can forget it: the change is known
+/// from [`beep_core::recent_changes`], which every flow reports to. A handler that set or
+/// ended the session cookie itself has the last word.
+pub async fn reissue_session_cookies(
     State(state): State<AppState>,
     mut req: Request,
     next: Next,
 ) -> Response {
-    let slot = RefreshSlot::default();
+    let slot = CallerSlot::default();
     req.extensions_mut().insert(slot.clone());
     let mut response = next.run(req).await;
-    let refreshed = slot.0.lock().ok().and_then(|mut s| s.take());
-    // A handler that set or ended the session cookie itself has the last word.
+    let Some(caller) = slot.0.lock().ok().and_then(|mut s| s.take()) else {
+        return response;
+    };
     let cookie_name = format!("{}=", state.jar().name(SESSION_TOKEN));
     let handled = response
         .headers()
         .get_all(header::SET_COOKIE)
         .iter()
         .any(|v| v.to_str().is_ok_and(|v| v.starts_with(&cookie_name)));
-    if let Some((token, session, user)) = refreshed
-        && !handled
-    {
-        issue_session(&state, response.headers_mut(), &token, &session, &user);
+    if handled {
+        return response;
+    }
+    let session = &caller.active.session;
+    let changed = state.auth.recent_changes().changed_since(
+        session.id.as_str(),
+        session.user_id.as_str(),
+        caller.read_at_ms,
+    );
+    if changed {
+        // Read again after the change: the cookies must carry what the database holds now.
+        match state.auth.authenticate(&caller.token, false).await {
+            Ok(Some(now)) => issue_session(
+                &state,
+                response.headers_mut(),
+                &caller.token,
+                &now.session,
+                &now.user,
+            ),
+            Ok(None) => clear_session(&state, response.headers_mut()),
+            // The change voided every older cookie cache already; the next read recovers.
+            Err(err) => tracing::warn!(error = %err, "could not re-read a changed session"),
+        }
+    } else if caller.active.refreshed {
+        let active = &caller.active;
+        issue_session(
+            &state,
+            response.headers_mut(),
+            &caller.token,
+            &active.session,
+            &active.user,
+        );
     }
     response
 }
@@ -149,8 +189,6 @@ pub async fn reissue_refreshed_session(
 pub struct CurrentSession {
     /// The session and its user.
     pub active: ActiveSession,
-    /// The token that was presented.
-    pub token: SessionToken,
 }
 
 impl FromRequestParts<AppState> for CurrentSession {
@@ -162,18 +200,23 @@ impl FromRequestParts<AppState> for CurrentSession {
     ) -> Result<Self, Self::Rejection> {
         let token =
             presented_token(state.jar(), &parts.headers).ok_or_else(ApiError::unauthorized)?;
+        // Taken before the read, so a change that lands during it still counts as after.
+        let read_at_ms = state.auth.now().timestamp_millis();
         let active = state
             .auth
             .authenticate(&token, true)
             .await?
             .ok_or_else(ApiError::unauthorized)?;
-        if active.refreshed
-            && let Some(slot) = parts.extensions.get::<RefreshSlot>()
+        if let Some(slot) = parts.extensions.get::<CallerSlot>()
             && let Ok(mut slot) = slot.0.lock()
         {
-            *slot = Some((token.clone(), active.session.clone(), active.user.clone()));
+            *slot = Some(Caller {
+                token,
+                active: active.clone(),
+                read_at_ms,
+            });
         }
-        Ok(Self { active, token })
+        Ok(Self { active })
     }
 }
 

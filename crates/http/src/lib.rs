@@ -14,7 +14,6 @@ mod openapi;
 mod origin;
 mod query;
 mod rate_limit;
-mod revocations;
 mod routes;
 mod server;
 mod settings;

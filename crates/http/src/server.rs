@@ -38,7 +38,7 @@ pub fn router(state: AppState) -> Router {
         .method_not_allowed_fallback(not_found)
         .layer(from_fn_with_state(
             state.clone(),
-            current_session::reissue_refreshed_session,
+            current_session::reissue_session_cookies,
         ))
         .layer(from_fn_with_state(state.clone(), csrf::check_origin))
         .layer(from_fn_with_state(state.clone(), rate_limit::limit))

@@ -1,12 +1,10 @@
 //! The state every handler receives.
 
 use crate::cookies::CookieJar;
-use crate::revocations::RecentRevocations;
 use crate::settings::HttpSettings;
 use crate::verified_cookie_caches::VerifiedCookieCaches;
 use beep_core::Auth;
 use beep_core::rate_limit::{RateLimit, RateLimitRules};
-use beep_core::session_cache::FeedEvent;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -45,8 +43,6 @@ pub struct SharedState {
     pub limiter: RateLimit,
     /// Shutdown flag for `/health/ready`.
     pub readiness: Arc<Readiness>,
-    /// Revocations that void cookie caches issued before them.
-    pub revocations: RecentRevocations,
     /// Cookie caches already verified on this node, with the body each answers.
     pub verified_cookie_caches: VerifiedCookieCaches,
     /// Cookie naming and signing, built once.
@@ -66,13 +62,6 @@ impl SharedState {
     pub fn jar(&self) -> &CookieJar {
         &self.jar
     }
-
-    /// Applies what the database's change feed reports to this node's cookie-cache
-    /// revocations (see `beep_core::session_cache::keep_in_step`).
-    pub fn hear(&self, event: FeedEvent<'_>) {
-        let now_ms = self.auth.now().timestamp_millis();
-        self.revocations.hear(event, now_ms);
-    }
 }
 
 impl AppState {
@@ -90,9 +79,10 @@ impl AppState {
             .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
         let cookies = &settings.cookies;
         let jar = CookieJar::new(&cookies.prefix, cookies.secure, settings.secret.expose());
+        // Changes must be remembered for as long as a cookie cache made before them lives.
+        auth.recent_changes().keep_at_least(cache_ms);
         Self(Arc::new(SharedState {
             jar,
-            revocations: RecentRevocations::new(cache_ms),
             verified_cookie_caches: VerifiedCookieCaches::default(),
             auth,
             settings,

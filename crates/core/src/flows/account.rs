@@ -32,7 +32,7 @@ impl Auth {
         };
         let conn = self.store().conn();
         users::update_profile(conn, &user.id, user.audit.version, &profile, self.now()).await?;
-        self.session_cache().forget_user(&user.id).await;
+        self.user_changed(&user.id).await;
         users::find_by_id(conn, &user.id)
             .await?
             .ok_or(AuthError::Conflict)
@@ -112,7 +112,7 @@ impl Auth {
         };
         self.after_password_change(&tx, user).await?;
         self.commit_with_mail(tx).await?;
-        self.session_cache().forget_user(&user.id).await;
+        self.user_changed(&user.id).await;
         tracing::info!(user_id = %user.id, revoke_other_sessions, "password changed");
         Ok(signed_in)
     }
@@ -147,7 +147,7 @@ impl Auth {
         outbox::delete_for_user(&tx, &user.id, user.email.as_str()).await?;
         users::delete(&tx, &user.id).await?;
         tx.commit().await.map_err(StoreError::from)?;
-        self.session_cache().forget_user(&user.id).await;
+        self.user_changed(&user.id).await;
         tracing::info!(user_id = %user.id, "user deleted");
         Ok(())
     }

@@ -210,7 +210,7 @@ impl Auth {
             None
         };
         tx.commit().await.map_err(StoreError::from)?;
-        self.session_cache().forget_user(&user.id).await;
+        self.user_changed(&user.id).await;
         tracing::info!(user_id = %user.id, changed_email, "email verified");
         Ok(EmailVerified {
             user,

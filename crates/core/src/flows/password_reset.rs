@@ -145,7 +145,7 @@ impl Auth {
         }
         self.after_password_change(&tx, &user).await?;
         self.commit_with_mail(tx).await?;
-        self.session_cache().forget_user(&user.id).await;
+        self.user_changed(&user.id).await;
         tracing::info!(user_id = %user.id, sessions_revoked, "password reset");
         Ok(PasswordReset {
             user_id: user.id,

@@ -108,7 +108,7 @@ impl Auth {
             return Ok(None);
         };
         sessions::delete(conn, &session.id).await?;
-        self.session_cache().forget_user(&session.user_id).await;
+        self.session_changed(&session.id, &session.user_id).await;
         Ok(Some(session))
     }
 
@@ -128,12 +128,12 @@ impl Auth {
     /// Ends one of the user's sessions by its public handle. Unknown handles and other
     /// users' sessions are ignored, so the answer reveals nothing about them.
     pub async fn revoke_session(&self, user: &UserId, handle: &str) -> Result<bool, AuthError> {
-        if SessionId::parse(handle).is_err() {
+        let Ok(session) = SessionId::parse(handle) else {
             return Ok(false);
-        }
+        };
         let deleted = sessions::delete_owned(self.store().conn(), user, handle).await?;
         if deleted {
-            self.session_cache().forget_user(user).await;
+            self.session_changed(&session, user).await;
         }
         Ok(deleted)
     }
@@ -145,7 +145,7 @@ impl Auth {
         keep: Option<&SessionId>,
     ) -> Result<u64, AuthError> {
         let deleted = sessions::delete_all_for_user(self.store().conn(), user, keep).await?;
-        self.session_cache().forget_user(user).await;
+        self.user_changed(user).await;
         Ok(deleted)
     }
 }

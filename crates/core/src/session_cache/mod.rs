@@ -1,6 +1,7 @@
 //! A cache of valid sessions in front of the database, for the hottest read there is:
-//! `get-session`. Flows that end sessions or change a user call [`SessionCache::forget_user`]
-//! after their commit, so a revoked session is never served from the cache.
+//! `get-session`. Flows that end sessions or change a user call [`crate::Auth::user_changed`]
+//! after their commit, which forgets the user here, so a revoked session is never served
+//! from the cache.
 //!
 //! A cache fill races with revocations: a request reads a session from the database, a
 //! sign-out commits, then the request stores what it read. Every lookup therefore hands out a

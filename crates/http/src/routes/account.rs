@@ -14,7 +14,7 @@ use beep_domain::Secret;
 use http::StatusCode;
 use serde_json::json;
 
-/// `POST /update-user {name?, image?}`: `{status: true}` and a re-issued session cookie.
+/// `POST /update-user {name?, image?}`: `{status: true}` (and re-issued session cookies).
 pub async fn update_user(
     State(state): State<AppState>,
     current: CurrentSession,
@@ -44,20 +44,12 @@ pub async fn update_user(
         });
     }
 
-    let user = state
+    // The fresh cookies come from `reissue_session_cookies`, as for every change.
+    state
         .auth
         .update_user(&current.active.user, UpdateUser { name, image })
         .await?;
-
-    let mut response = Json(json!({ "status": true })).into_response();
-    issue_session(
-        &state,
-        response.headers_mut(),
-        &current.token,
-        &current.active.session,
-        &user,
-    );
-    Ok(response)
+    Ok(Json(json!({ "status": true })).into_response())
 }
 
 /// `POST /change-password {currentPassword, newPassword, revokeOtherSessions?}`:
@@ -84,12 +76,6 @@ pub async fn change_password(
         )
         .await?;
 
-    if renewed.is_some() {
-        state.revocations.user(
-            current.active.user.id.as_str(),
-            state.auth.now().timestamp_millis(),
-        );
-    }
     let token = renewed.as_ref().map(|s| s.session.id.to_string());
     let mut response =
         Json(json!({ "token": token, "user": UserJson::from(&current.active.user) }))
@@ -146,10 +132,6 @@ pub async fn delete_user(
         .auth
         .delete_user(&current.active, DeleteUser { password })
         .await?;
-    state.revocations.user(
-        current.active.user.id.as_str(),
-        state.auth.now().timestamp_millis(),
-    );
 
     let mut response = Json(json!({ "success": true, "message": "User deleted" })).into_response();
     clear_session(&state, response.headers_mut());

@@ -57,8 +57,12 @@ pub struct VerifyEmailQuery {
 
 /// `GET /verify-email?token&callbackURL?`: without a callback `{status, user}` (the user only
 /// after a change of email) or 401; with one, a redirect there, with `?error=<CODE>` on failure.
+///
+/// `_caller`: when the request carries the user's own session, its cookies are re-issued
+/// with the verified address (by `reissue_session_cookies`, which needs the session read).
 pub async fn verify_email(
     State(state): State<AppState>,
+    _caller: Option<CurrentSession>,
     RequestClient(client): RequestClient,
     Query(query): Query<VerifyEmailQuery>,
 ) -> Result<Response, ApiError> {
@@ -187,12 +191,7 @@ pub async fn reset_password(
         return Err(AuthError::InvalidToken.into());
     };
 
-    let reset = state.auth.reset_password(&token, &new_password).await?;
-    if reset.sessions_revoked {
-        state
-            .revocations
-            .user(reset.user_id.as_str(), state.auth.now().timestamp_millis());
-    }
+    state.auth.reset_password(&token, &new_password).await?;
     Ok(Json(json!({ "status": true })).into_response())
 }
 

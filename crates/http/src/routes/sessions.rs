@@ -115,7 +115,7 @@ fn answer_from_verified_pair(state: &AppState, headers: &HeaderMap, now_ms: i64)
     state
         .verified_cookie_caches
         .answer(key, raw_data, now_ms, |session, user, cached_at| {
-            state.revocations.voids(session, user, cached_at)
+            state.auth.recent_changes().voids(session, user, cached_at)
         })
 }
 
@@ -131,7 +131,8 @@ fn answer_from_cookie_cache(
     let raw_data = jar.read_raw(headers, SESSION_DATA)?;
     let cached = cookie_cache::decode(jar, &percent_decode(raw_data), token.expose(), now_ms)?;
     if state
-        .revocations
+        .auth
+        .recent_changes()
         .voids(&cached.session_id, &cached.user_id, cached.updated_at)
     {
         return None;
@@ -175,12 +176,8 @@ pub async fn sign_out(
     let callback = body.optional_string("callbackURL");
     body.finish()?;
     check_callback(&state, callback.as_deref())?;
-    if let Some(token) = presented_token(state.jar(), &headers)
-        && let Some(ended) = state.auth.sign_out(&token).await?
-    {
-        state
-            .revocations
-            .session(ended.id.as_str(), state.auth.now().timestamp_millis());
+    if let Some(token) = presented_token(state.jar(), &headers) {
+        state.auth.sign_out(&token).await?;
     }
     let mut response = Json(json!({ "success": true })).into_response();
     clear_session(&state, response.headers_mut());
@@ -205,15 +202,10 @@ pub async fn revoke_session(
 ) -> Result<Response, ApiError> {
     let handle = body.required_string("token");
     body.finish()?;
-    if state
+    state
         .auth
         .revoke_session(&current.active.user.id, &handle)
-        .await?
-    {
-        state
-            .revocations
-            .session(&handle, state.auth.now().timestamp_millis());
-    }
+        .await?;
     let mut response = Json(json!({ "status": true })).into_response();
     if handle == current.active.session.id.as_str() {
         clear_session(&state, response.headers_mut());
@@ -230,10 +222,6 @@ pub async fn revoke_sessions(
         .auth
         .revoke_sessions(&current.active.user.id, None)
         .await?;
-    state.revocations.user(
-        current.active.user.id.as_str(),
-        state.auth.now().timestamp_millis(),
-    );
     let mut response = Json(json!({ "status": true })).into_response();
     clear_session(&state, response.headers_mut());
     Ok(response)
@@ -248,9 +236,5 @@ pub async fn revoke_other_sessions(
         .auth
         .revoke_sessions(&current.active.user.id, Some(&current.active.session.id))
         .await?;
-    state.revocations.user(
-        current.active.user.id.as_str(),
-        state.auth.now().timestamp_millis(),
-    );
     Ok(Json(json!({ "status": true })).into_response())
 }

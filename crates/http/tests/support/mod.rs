@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod mail;
+
 use base64::Engine as _;
 use beep_core::mail::{OutboxSettings, OutboxWorker};
 use beep_core::session_cache::{LocalSessionCache, SessionCache};
@@ -301,6 +303,22 @@ impl Session {
             }
             _ => format!("better-auth.session_token={}", self.token_cookie),
         }
+    }
+
+    /// The cookies this client holds after `reply`: what it set replaces what was there, and
+    /// a cookie it expired is gone.
+    pub fn after(&self, reply: &Reply) -> Self {
+        let mut next = self.clone();
+        if let Some(token) = reply.cookie_value("better-auth.session_token") {
+            next.token_cookie = token;
+        }
+        if let Some(data) = reply.cookie_value("better-auth.session_data") {
+            next.data_cookie = (!data.is_empty()).then_some(data);
+        }
+        if let Some(bearer) = reply.header("set-auth-token") {
+            next.bearer = bearer;
+        }
+        next
     }
 
     /// The same session without its cookie cache.
