@@ -9,6 +9,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createAuthClient } from "better-auth/client";
 import { getCookieCache } from "better-auth/cookies";
+import { organizationClient } from "better-auth/client/plugins";
 
 const BASE_URL = process.env.BEEP_IAM_URL;
 if (!BASE_URL) {
@@ -36,9 +37,9 @@ const strongPassword = () => `Correct-Horse-${randomSuffix()}-Battery`;
 /**
  * One simulated device: a better-auth client with its own bearer-token store. The server's
  * `set-auth-token` response header replaces the stored token; every request sends it back as
- * `Authorization: Bearer <token>`.
+ * `Authorization: Bearer <token>`. `plugins` are better-auth client plugins (see orgPlugins).
  */
-function device() {
+function device(plugins = []) {
   const dev = {
     token: null, // signed token last received in set-auth-token ("<token>.<signature>")
     lastSetAuthToken: null, // set-auth-token header of the most recent response (or null)
@@ -46,6 +47,7 @@ function device() {
   };
   dev.client = createAuthClient({
     baseURL: BASE_URL,
+    plugins,
     fetchOptions: {
       headers: { origin: ORIGIN },
       auth: { type: "Bearer", token: () => dev.token ?? undefined },
@@ -65,7 +67,7 @@ function device() {
  * One simulated browser: a better-auth client whose fetch keeps a cookie jar, as a browser
  * does (no bearer token). `follow(url)` opens a link in the same browser, e.g. one from a mail.
  */
-function browser() {
+function browser(plugins = []) {
   const jar = new Map();
   const remember = (response) => {
     for (const line of response.headers.getSetCookie()) {
@@ -87,6 +89,7 @@ function browser() {
   };
   const client = createAuthClient({
     baseURL: BASE_URL,
+    plugins,
     fetchOptions: { headers: { origin: ORIGIN }, customFetchImpl: jarFetch },
   });
   return { client, jar, follow: (url) => jarFetch(url) };
@@ -559,4 +562,416 @@ test("requestPasswordReset for an unknown address answers exactly as for a known
   const known = ok(await client.requestPasswordReset({ email: creds.email }), "known");
   const unknown = ok(await client.requestPasswordReset({ email: uniqueEmail("nobody") }), "unknown");
   assert.deepEqual(unknown, known);
+});
+
+// ---------------------------------------------------------------------------------------------
+// Organizations, through better-auth's organizationClient (teams enabled)
+
+/** Client plugins for the organization tests: better-auth's own organization client. */
+const orgPlugins = () => [organizationClient({ teams: { enabled: true } })];
+
+/** A new user on a bearer-token device whose client has the organization plugin. */
+async function newOrgUser(label) {
+  const dev = device(orgPlugins());
+  const creds = { name: `Ada ${randomSuffix()}`, email: uniqueEmail(label), password: strongPassword() };
+  const signUp = ok(await dev.client.signUp.email(creds), "sign-up");
+  return { dev, client: dev.client, creds, user: signUp.user };
+}
+
+/** A new user in a cookie-jar browser whose client has the organization plugin. */
+async function newOrgBrowserUser(label) {
+  const web = browser(orgPlugins());
+  const creds = { name: `Grace ${randomSuffix()}`, email: uniqueEmail(label), password: strongPassword() };
+  const signUp = ok(await web.client.signUp.email(creds), "sign-up");
+  assert.ok(web.jar.has("better-auth.session_data"), "the cookie cache is on, as by default");
+  return { dev: web, web, client: web.client, creds, user: signUp.user };
+}
+
+/** Waits until a mail to `to` satisfies `predicate`; returns it. */
+async function mailMatching(to, predicate, what) {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const found = (await mailsTo(to, 1)).find(predicate);
+    if (found) return found;
+    if (Date.now() > deadline) assert.fail(`no ${what} mail to ${to}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Verifies a new user's address with the link of the verification mail sent at sign-up. */
+async function verifyByMail(who) {
+  const mail = await mailMatching(who.creds.email, (m) => m.text.includes("/verify-email"), "verification");
+  const link = linkIn(mail);
+  const opened = who.web ? await who.web.follow(link) : await fetch(link, { redirect: "manual" });
+  assert.ok(opened.status < 400, `opening the verification link answered ${opened.status}`);
+  const session = ok(await who.client.getSession({ query: { disableCookieCache: true } }), "get-session");
+  assert.equal(session.user.emailVerified, true, "the address is verified");
+}
+
+/** The invitation mail to `email`; returns the mail and the invitation id from its link. */
+async function invitationMail(email) {
+  const mail = await mailMatching(email, (m) => m.text.includes("/accept-invitation/"), "invitation");
+  const link = new URL(linkIn(mail));
+  const match = link.pathname.match(/\/accept-invitation\/([^/]+)$/);
+  assert.ok(match, `the invitation link ${link} ends in /accept-invitation/<id>`);
+  return { mail, link, invitationId: decodeURIComponent(match[1]) };
+}
+
+/** The session the browser's session_data cookie (the cookie cache) holds, when SECRET is known. */
+async function cachedSession(web) {
+  const value = web.jar.get("better-auth.session_data");
+  if (!SECRET || !value) return null;
+  const payload = await getCookieCache(new Headers({ cookie: `better-auth.session_data=${value}` }), {
+    secret: SECRET,
+    isSecure: false,
+  });
+  return payload?.session ?? null;
+}
+
+/** Creates an organization with a random slug; returns the create answer. */
+async function createOrg(client, extra = {}) {
+  const suffix = randomSuffix();
+  return ok(
+    await client.organization.create({ name: `Acme ${suffix}`, slug: `acme-${suffix}`, ...extra }),
+    "organization/create",
+  );
+}
+
+/**
+ * An owner (bearer device) with a new organization, and a second user (cookie-jar browser)
+ * who verified their address, was invited by mail and accepted through the mailed link's id.
+ */
+async function orgWithInvitedMember(label) {
+  const owner = await newOrgUser(`${label}-owner`);
+  const org = await createOrg(owner.client);
+  const invitee = await newOrgBrowserUser(`${label}-invitee`);
+  await verifyByMail(invitee);
+  const invitation = ok(
+    await owner.client.organization.inviteMember({ email: invitee.creds.email, role: "member" }),
+    "invite-member",
+  );
+  const { mail, invitationId } = await invitationMail(invitee.creds.email);
+  const details = ok(await invitee.client.organization.getInvitation({ query: { id: invitationId } }), "get-invitation");
+  const accepted = ok(await invitee.client.organization.acceptInvitation({ invitationId }), "accept-invitation");
+  return { owner, org, invitee, invitation, mail, invitationId, details, accepted };
+}
+
+
+test("organization/create answers the organization, its metadata object and the owner membership", TIMEOUT, async () => {
+  const { dev, client, user, creds } = await newOrgUser("org-create");
+  const before = await getSession(dev);
+  const personalId = before.session.activeOrganizationId;
+  const suffix = randomSuffix();
+  const name = `Acme ${suffix}`;
+  const slug = `acme-${suffix}`;
+  const org = ok(await client.organization.create({ name, slug, metadata: { plan: "pro", seats: 3 } }), "create");
+  assert.ok(dev.lastSetAuthToken, "create changed the session, so it re-issues set-auth-token");
+
+  assert.match(org.id, /^org_/);
+  assert.equal(org.name, name);
+  assert.equal(org.slug, slug);
+  assert.deepEqual(org.metadata, { plan: "pro", seats: 3 }, "create answers metadata as an object");
+  assert.ok(org.createdAt instanceof Date, "createdAt is an ISO date");
+  assert.ok(Array.isArray(org.members) && org.members.length === 1, `one member: ${JSON.stringify(org.members)}`);
+  const [member] = org.members;
+  assert.equal(member.role, "owner");
+  assert.equal(member.userId, user.id);
+  assert.equal(member.organizationId, org.id);
+  assert.match(member.id, /^mem_/);
+
+  // The session now has the new organization (and its default team) active.
+  const { session } = await getSession(dev);
+  assert.equal(session.activeOrganizationId, org.id);
+  const teams = ok(await client.organization.listTeams(), "list-teams");
+  assert.equal(teams.length, 1, `one default team: ${JSON.stringify(teams)}`);
+  assert.equal(session.activeTeamId, teams[0].id, "the default team is the active team");
+  const ctx = session.organizationContext;
+  assert.equal(ctx[org.id]?.role, "owner", `organizationContext: ${JSON.stringify(ctx)}`);
+  assert.equal(ctx[org.id].name, name);
+  assert.equal(ctx[org.id].isPersonal, false);
+  assert.equal(ctx[personalId]?.name, `${creds.name}'s Organization`, "the personal organization stays in the context");
+});
+
+test("create with keepCurrentActiveOrganization leaves the active organization alone", TIMEOUT, async () => {
+  const { dev, client } = await newOrgUser("org-keep");
+  const personalId = (await getSession(dev)).session.activeOrganizationId;
+  const org = await createOrg(client, { keepCurrentActiveOrganization: true });
+  const { session } = await getSession(dev);
+  assert.equal(session.activeOrganizationId, personalId);
+  assert.equal(session.organizationContext[org.id]?.role, "owner", "the new one is in the context all the same");
+});
+
+test("checkSlug: a free slug answers {status:true}, a taken one 400 ORGANIZATION_SLUG_ALREADY_TAKEN", TIMEOUT, async () => {
+  const { client } = await newOrgUser("org-slug");
+  const free = `free-${randomSuffix()}`;
+  assert.deepEqual(ok(await client.organization.checkSlug({ slug: free }), "check-slug (free)"), { status: true });
+
+  const org = await createOrg(client);
+  const taken = await client.organization.checkSlug({ slug: org.slug });
+  assertError(taken, 400, "ORGANIZATION_SLUG_ALREADY_TAKEN", "check-slug (taken)");
+
+  const other = await newOrgUser("org-slug-other");
+  const again = await other.client.organization.create({ name: "Copycat", slug: org.slug });
+  assertError(again, 400, "ORGANIZATION_ALREADY_EXISTS", "create with a taken slug");
+});
+
+test("a browser lists its organizations, sets one active and reads it back in get-session and getFullOrganization", TIMEOUT, async () => {
+  const { client, web, user, creds } = await newOrgBrowserUser("org-browser");
+  const personalId = (await getSession(web)).session.activeOrganizationId;
+  const org = await createOrg(client);
+  assert.equal((await getSession(web)).session.activeOrganizationId, org.id, "create switched the cookie session");
+
+  const list = ok(await client.organization.list(), "organization/list");
+  assert.ok(Array.isArray(list), "list answers an array");
+  assert.deepEqual(new Set(list.map((o) => o.id)), new Set([personalId, org.id]));
+  const listed = list.find((o) => o.id === org.id);
+  assert.equal(listed.name, org.name);
+  assert.equal(listed.slug, org.slug);
+
+  const cookieBefore = web.jar.get("better-auth.session_data");
+  const active = ok(await client.organization.setActive({ organizationId: personalId }), "set-active (personal)");
+  assert.notEqual(web.jar.get("better-auth.session_data"), cookieBefore, "set-active re-issues the cookie cache");
+  if (SECRET) {
+    assert.equal((await cachedSession(web))?.activeOrganizationId, personalId, "the new cookie cache has the new active organization");
+  }
+  assert.equal(active.id, personalId);
+  assert.equal(active.name, `${creds.name}'s Organization`);
+  let { session } = await getSession(web);
+  assert.equal(session.activeOrganizationId, personalId, "set-active re-issued the session cookies (cache included)");
+
+  ok(await client.organization.setActive({ organizationSlug: org.slug }), "set-active by slug");
+  ({ session } = await getSession(web));
+  assert.equal(session.activeOrganizationId, org.id);
+  assert.equal(session.organizationContext[org.id]?.role, "owner");
+
+  const full = ok(await client.organization.getFullOrganization(), "get-full-organization (active)");
+  assert.equal(full.id, org.id);
+  assert.equal(full.slug, org.slug);
+  assert.equal(full.members.length, 1);
+  const [member] = full.members;
+  assert.equal(member.role, "owner");
+  assert.equal(member.userId, user.id);
+  assert.deepEqual(member.user, { id: user.id, name: creds.name, email: creds.email, image: null });
+  assert.ok(Array.isArray(full.teams), "teams are included (teams enabled)");
+  assert.equal(full.teams.length, 1, `the default team: ${JSON.stringify(full.teams)}`);
+  assert.equal(full.teams[0].name, org.name, "the default team is named like the organization");
+  assert.equal(full.teams[0].organizationId, org.id);
+  assert.deepEqual(full.invitations, []);
+
+  const byId = ok(
+    await client.organization.getFullOrganization({ query: { organizationId: personalId } }),
+    "get-full-organization (by id)",
+  );
+  assert.equal(byId.id, personalId);
+});
+
+test("invite by mail, verify, accept: the invitee joins, listMembers shows both", MAIL, async () => {
+  const { owner, org, invitee, invitation, mail, invitationId, details, accepted } = await orgWithInvitedMember("org-invite");
+
+  assert.match(invitation.id, /^inv_/);
+  assert.equal(invitation.email, invitee.creds.email);
+  assert.equal(invitation.role, "member");
+  assert.equal(invitation.status, "pending");
+  assert.equal(invitation.organizationId, org.id);
+  assert.equal(invitation.inviterId, owner.user.id);
+  assert.ok(invitation.expiresAt instanceof Date && invitation.expiresAt > new Date());
+  assert.ok(mail.subject.includes(org.name), `the subject names the organization: ${mail.subject}`);
+  assert.equal(invitationId, invitation.id, "the mailed link carries the invitation id");
+
+  // What the invitee's accept page shows before accepting.
+  assert.equal(details.id, invitation.id);
+  assert.equal(details.status, "pending");
+  assert.equal(details.organizationName, org.name);
+  assert.equal(details.organizationSlug, org.slug);
+  assert.equal(details.inviterEmail, owner.creds.email);
+
+  assert.equal(accepted.invitation.id, invitation.id);
+  assert.equal(accepted.invitation.status, "accepted");
+  assert.equal(accepted.member.userId, invitee.user.id);
+  assert.equal(accepted.member.organizationId, org.id);
+  assert.equal(accepted.member.role, "member");
+
+  // The invitee's own (cookie-cached) session switched to the organization.
+  if (SECRET) {
+    const cached = await cachedSession(invitee.web);
+    assert.equal(cached?.activeOrganizationId, org.id, "accept-invitation re-issued the cookie cache");
+    assert.equal(cached.organizationContext?.[org.id]?.role, "member", "the cookie cache has the new membership");
+  }
+  const { session } = await getSession(invitee.web);
+  assert.equal(session.activeOrganizationId, org.id);
+  const entry = session.organizationContext[org.id];
+  assert.ok(entry, `organizationContext has the new organization: ${JSON.stringify(session.organizationContext)}`);
+  assert.equal(entry.role, "member");
+  assert.equal(entry.name, org.name);
+  assert.equal(entry.isPersonal, false);
+
+  const page = ok(await owner.client.organization.listMembers(), "list-members");
+  assert.equal(page.total, 2);
+  assert.equal(page.members.length, 2);
+  const byUser = new Map(page.members.map((m) => [m.userId, m]));
+  assert.equal(byUser.get(owner.user.id)?.role, "owner");
+  assert.equal(byUser.get(invitee.user.id)?.role, "member");
+  assert.equal(byUser.get(invitee.user.id).user.email, invitee.creds.email);
+
+  const again = await invitee.client.organization.acceptInvitation({ invitationId });
+  assertError(again, 400, "INVITATION_NOT_FOUND", "accepting the same invitation twice");
+});
+
+test("hasPermission: the owner may create members, a plain member may not (nor invite)", MAIL, async () => {
+  const { owner, invitee } = await orgWithInvitedMember("org-perm");
+  const check = { permissions: { member: ["create"] } };
+  assert.deepEqual(ok(await owner.client.organization.hasPermission(check), "has-permission (owner)"), {
+    error: null,
+    success: true,
+  });
+  assert.deepEqual(ok(await invitee.client.organization.hasPermission(check), "has-permission (member)"), {
+    error: null,
+    success: false,
+  });
+
+  const invite = await invitee.client.organization.inviteMember({ email: uniqueEmail("nope"), role: "member" });
+  assertError(invite, 403, "YOU_ARE_NOT_ALLOWED_TO_INVITE_USERS_TO_THIS_ORGANIZATION", "a member invites");
+});
+
+test("updateMemberRole to admin: the invitee's own session shows the new role", MAIL, async () => {
+  const { owner, org, invitee, accepted } = await orgWithInvitedMember("org-role");
+  assert.equal((await getSession(invitee.web)).session.organizationContext[org.id]?.role, "member");
+
+  const updated = ok(
+    await owner.client.organization.updateMemberRole({ memberId: accepted.member.id, role: "admin" }),
+    "update-member-role",
+  );
+  // better-auth 1.7 answers the updated member itself (its OpenAPI text says {member}).
+  assert.equal(updated.id, accepted.member.id);
+  assert.equal(updated.role, "admin");
+
+  // A change made by another user reaches the invitee's session, cookie cache and all.
+  const { session } = await getSession(invitee.web);
+  assert.equal(session.organizationContext[org.id]?.role, "admin", JSON.stringify(session.organizationContext));
+  const perm = ok(
+    await invitee.client.organization.hasPermission({ permissions: { member: ["create"] } }),
+    "has-permission (admin)",
+  );
+  assert.equal(perm.success, true, "an admin may create members");
+  const role = ok(await invitee.client.organization.getActiveMemberRole(), "get-active-member-role");
+  assert.deepEqual(role, { role: "admin" });
+  const active = ok(await invitee.client.organization.getActiveMember(), "get-active-member");
+  assert.equal(active.id, accepted.member.id);
+  assert.equal(active.role, "admin");
+  assert.equal(active.user.email, invitee.creds.email);
+
+  const both = ok(
+    await owner.client.organization.updateMemberRole({ memberId: accepted.member.id, role: ["admin", "member"] }),
+    "update-member-role (two roles)",
+  );
+  assert.equal(both.role, "admin,member", "several roles are joined by commas");
+  const { session: after } = await getSession(invitee.web);
+  assert.equal(after.organizationContext[org.id]?.role, "admin,member");
+});
+
+test("createTeam, addTeamMember with role admin, listTeams and listTeamMembers", MAIL, async () => {
+  const { owner, org, invitee } = await orgWithInvitedMember("org-team");
+  const name = `Core ${randomSuffix()}`;
+  const team = ok(await owner.client.organization.createTeam({ name }), "create-team");
+  assert.match(team.id, /^team_/);
+  assert.equal(team.name, name);
+  assert.equal(team.organizationId, org.id);
+  assert.ok(team.createdAt instanceof Date);
+
+  const added = ok(
+    await owner.client.organization.addTeamMember({ teamId: team.id, userId: invitee.user.id, role: "admin" }),
+    "add-team-member",
+  );
+  assert.equal(added.teamId, team.id);
+  assert.equal(added.userId, invitee.user.id);
+  assert.equal(added.role, "admin", "the team role given is kept (beep-iam extension)");
+
+  const teams = ok(await owner.client.organization.listTeams(), "list-teams");
+  assert.deepEqual(new Set(teams.map((t) => t.name)), new Set([org.name, name]), "the default team and the new one");
+
+  // As in better-auth, only the team's own members may list it (createTeam does not add the
+  // creator): the owner is refused, the invitee now sees themselves with their team role.
+  const asOwner = await owner.client.organization.listTeamMembers({ query: { teamId: team.id } });
+  assertError(asOwner, 400, "USER_IS_NOT_A_MEMBER_OF_THE_TEAM", "list-team-members by a non-member of the team");
+  const members = ok(
+    await invitee.client.organization.listTeamMembers({ query: { teamId: team.id } }),
+    "list-team-members",
+  );
+  assert.deepEqual(
+    members.map((m) => [m.userId, m.role]),
+    [[invitee.user.id, "admin"]],
+  );
+
+  const mine = ok(await invitee.client.organization.listUserTeams(), "list-user-teams");
+  assert.ok(mine.some((t) => t.id === team.id), `the invitee's teams include ${team.id}: ${JSON.stringify(mine)}`);
+});
+
+test("an invitee whose address is not verified cannot accept: 403 EMAIL_VERIFICATION_REQUIRED_…", MAIL, async () => {
+  const owner = await newOrgUser("org-unverified-owner");
+  await createOrg(owner.client);
+  const invitee = await newOrgUser("org-unverified");
+  ok(await owner.client.organization.inviteMember({ email: invitee.creds.email, role: "member" }), "invite-member");
+  const { invitationId } = await invitationMail(invitee.creds.email);
+
+  const peek = await invitee.client.organization.getInvitation({ query: { id: invitationId } });
+  assertError(peek, 403, "EMAIL_VERIFICATION_REQUIRED_FOR_INVITATION", "get-invitation with an unverified address");
+  const res = await invitee.client.organization.acceptInvitation({ invitationId });
+  assertError(
+    res,
+    403,
+    "EMAIL_VERIFICATION_REQUIRED_BEFORE_ACCEPTING_OR_REJECTING_INVITATION",
+    "accept with an unverified address",
+  );
+  const page = ok(await owner.client.organization.listMembers(), "list-members");
+  assert.equal(page.total, 1, "nobody joined");
+
+  await verifyByMail(invitee);
+  ok(await invitee.client.organization.acceptInvitation({ invitationId }), "accept once verified");
+});
+
+test("someone other than the invitee cannot accept: 403 YOU_ARE_NOT_THE_RECIPIENT_OF_THE_INVITATION", MAIL, async () => {
+  const owner = await newOrgUser("org-recipient-owner");
+  const org = await createOrg(owner.client);
+  const invitee = await newOrgUser("org-recipient");
+  ok(await owner.client.organization.inviteMember({ email: invitee.creds.email, role: "member" }), "invite-member");
+  const { invitationId } = await invitationMail(invitee.creds.email);
+
+  const outsider = await newOrgBrowserUser("org-outsider");
+  await verifyByMail(outsider);
+  const res = await outsider.client.organization.acceptInvitation({ invitationId });
+  assertError(res, 403, "YOU_ARE_NOT_THE_RECIPIENT_OF_THE_INVITATION", "accept by a non-recipient");
+  const peek = await outsider.client.organization.getInvitation({ query: { id: invitationId } });
+  assertError(peek, 403, "YOU_ARE_NOT_THE_RECIPIENT_OF_THE_INVITATION", "get-invitation by a non-recipient");
+  const { session } = await getSession(outsider.web);
+  assert.equal(session.organizationContext[org.id], undefined, "the outsider did not join");
+  const page = ok(await owner.client.organization.listMembers(), "list-members");
+  assert.equal(page.total, 1, "nobody joined");
+});
+
+test("leave: the only owner may not (400), a member may; removeMember ends a membership", MAIL, async () => {
+  const { owner, org, invitee } = await orgWithInvitedMember("org-leave");
+  const ownerLeaves = await owner.client.organization.leave({ organizationId: org.id });
+  assertError(ownerLeaves, 400, "YOU_CANNOT_LEAVE_THE_ORGANIZATION_AS_THE_ONLY_OWNER", "the only owner leaves");
+
+  const left = ok(await invitee.client.organization.leave({ organizationId: org.id }), "leave (member)");
+  assert.equal(left.userId, invitee.user.id);
+  const { session } = await getSession(invitee.web);
+  assert.equal(session.organizationContext[org.id], undefined, "the organization left the invitee's context");
+  assert.notEqual(session.activeOrganizationId, org.id, "it is no longer active");
+  assert.equal(ok(await owner.client.organization.listMembers(), "list-members").total, 1);
+
+  // Invite a third user, then remove them by address.
+  const third = await newOrgUser("org-leave-third");
+  await verifyByMail(third);
+  ok(await owner.client.organization.inviteMember({ email: third.creds.email, role: "member" }), "invite-member");
+  const { invitationId } = await invitationMail(third.creds.email);
+  ok(await third.client.organization.acceptInvitation({ invitationId }), "accept-invitation");
+  const removed = ok(
+    await owner.client.organization.removeMember({ memberIdOrEmail: third.creds.email }),
+    "remove-member",
+  );
+  assert.equal(removed.member.userId, third.user.id);
+  assert.equal(ok(await owner.client.organization.listMembers(), "list-members").total, 1);
+  const thirdSession = await getSession(third.dev);
+  assert.equal(thirdSession.session.organizationContext[org.id], undefined, "removal reaches the removed user's session");
 });

@@ -140,6 +140,7 @@ fn build_auth(
             auto_sign_in_after_verification: config.email.auto_sign_in_after_verification,
             ..EmailConfig::default()
         },
+        organization: config.organization.to_core(&config.effective_base_url()),
         secret,
     };
     Auth::with_session_cache(store, Arc::new(SystemClock), auth_config, session_cache)

@@ -2,6 +2,7 @@
 //! (the seed's variable names). Secrets stay wrapped so they never print.
 
 use crate::email_config::{EmailFile, EmailSettings};
+use crate::organization_config::{OrganizationFile, OrganizationSettings};
 use crate::scale_config::{ScaleFile, ScaleSettings};
 use anyhow::{Context, Result, bail};
 use beep_domain::Secret;
@@ -70,6 +71,8 @@ pub struct Config {
     pub email: EmailSettings,
     /// Redis key prefix, rate limiting without Redis, the session cache.
     pub scale: ScaleSettings,
+    /// Organizations: limits, invitations.
+    pub organization: OrganizationSettings,
 }
 
 /// The optional TOML file; every key is optional and named like the field above. No `Debug`:
@@ -101,6 +104,7 @@ struct FileConfig {
     max_body_bytes: Option<usize>,
     email: Option<EmailFile>,
     scale: Option<ScaleFile>,
+    organization: Option<OrganizationFile>,
 }
 
 impl Default for Config {
@@ -130,6 +134,7 @@ impl Default for Config {
             max_body_bytes: 64 * 1024,
             email: EmailSettings::default(),
             scale: ScaleSettings::default(),
+            organization: OrganizationSettings::default(),
         }
     }
 }
@@ -212,6 +217,9 @@ impl Config {
         if let Some(scale) = f.scale {
             self.scale.apply_file(scale)?;
         }
+        if let Some(organization) = f.organization {
+            self.organization.apply_file(organization);
+        }
         Ok(())
     }
 
@@ -285,6 +293,7 @@ impl Config {
         parse_into(env, "MAX_BODY_BYTES", &mut self.max_body_bytes)?;
         self.email.apply_env(env)?;
         self.scale.apply_env(env)?;
+        self.organization.apply_env(env)?;
         Ok(())
     }
 
@@ -330,6 +339,7 @@ impl Config {
         if self.session_update_age <= 0 || self.session_expires_in <= 0 {
             bail!("session lifetimes must be positive");
         }
+        self.organization.validate()?;
         self.email.validate(self.mode)
     }
 
@@ -402,6 +412,7 @@ impl Config {
             self.max_body_bytes,
         ) + &self.email.describe()
             + &self.scale.describe()
+            + &self.organization.describe()
     }
 }
 

@@ -3,6 +3,7 @@
 mod app;
 mod config;
 mod email_config;
+mod organization_config;
 mod scale_config;
 
 use anyhow::{Context, Result};

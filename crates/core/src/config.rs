@@ -123,6 +123,44 @@ impl Default for EmailConfig {
     }
 }
 
+/// Organizations: limits, invitations and what users may do.
+#[derive(Debug, Clone)]
+pub struct OrganizationConfig {
+    /// Users may create organizations (better-auth: `allowUserToCreateOrganization`).
+    pub creation_enabled: bool,
+    /// Organizations may be deleted (`disableOrganizationDeletion` turned around).
+    pub deletion_enabled: bool,
+    /// At most this many memberships per user before creating another organization is
+    /// refused; `None`: no limit.
+    pub organization_limit: Option<u64>,
+    /// Members an organization may have (checked when an invitation is accepted).
+    pub membership_limit: u64,
+    /// Pending, unexpired invitations an organization may have.
+    pub invitation_limit: u64,
+    /// How long an invitation can be accepted (better-auth: 48 hours).
+    pub invitation_expires_in: Duration,
+    /// The link in an invitation mail; `{id}` becomes the invitation's id. It points at the
+    /// application's page that calls `accept-invitation`.
+    pub invitation_url: String,
+    /// A new organization gets a team of its own name, with its creator in it.
+    pub default_team: bool,
+}
+
+impl Default for OrganizationConfig {
+    fn default() -> Self {
+        Self {
+            creation_enabled: true,
+            deletion_enabled: true,
+            organization_limit: None,
+            membership_limit: 100,
+            invitation_limit: 100,
+            invitation_expires_in: Duration::hours(48),
+            invitation_url: "http://localhost:3000/accept-invitation/{id}".to_owned(),
+            default_team: true,
+        }
+    }
+}
+
 /// Everything the flows need to know.
 #[derive(Debug, Clone)]
 pub struct AuthConfig {
@@ -140,6 +178,8 @@ pub struct AuthConfig {
     pub delete_user_enabled: bool,
     /// Mail settings.
     pub email: EmailConfig,
+    /// Organizations.
+    pub organization: OrganizationConfig,
     /// The server secret; keys for data sealed at rest (mail bodies in the outbox) are derived
     /// from it. The default is random per process, so set it wherever nodes share a database.
     pub secret: Secret<String>,
@@ -155,6 +195,7 @@ impl Default for AuthConfig {
             sign_up_enabled: true,
             delete_user_enabled: true,
             email: EmailConfig::default(),
+            organization: OrganizationConfig::default(),
             secret: Secret::new(crate::tokens::random_alphanumeric(48)),
         }
     }

@@ -21,6 +21,14 @@ pub enum AuthError {
         /// What is wrong with it.
         reason: &'static str,
     },
+    /// A query parameter is unusable.
+    #[error("{parameter}: {reason}")]
+    InvalidParameter {
+        /// The parameter, as named in the request.
+        parameter: &'static str,
+        /// What is wrong with it.
+        reason: String,
+    },
     /// Sign-up with an email that already has a user.
     #[error("User already exists. Use another email.")]
     UserAlreadyExists,
@@ -75,6 +83,9 @@ pub enum AuthError {
     /// Changing the email is turned off.
     #[error("Change email is disabled")]
     ChangeEmailDisabled,
+    /// An organization flow refused the request.
+    #[error("{0}")]
+    Organization(#[from] crate::organizations::OrganizationError),
     /// The row changed under us (a concurrent update won).
     #[error("The resource was changed concurrently; retry")]
     Conflict,

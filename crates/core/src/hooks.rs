@@ -5,9 +5,9 @@
 
 use beep_domain::{
     Audit, Member, MemberId, MemberRole, MemberStatus, Organization, OrganizationId,
-    OrganizationType, SubscriptionStatus, SubscriptionTier, User, slug,
+    OrganizationType, Roles, SubscriptionStatus, SubscriptionTier, User, slug,
 };
-use beep_store::repos::organizations;
+use beep_store::repos::{members, organizations};
 use beep_store::{ConnectionTrait, StoreError};
 use serde_json::{Map, Value, json};
 
@@ -48,11 +48,11 @@ pub async fn on_user_created(
         id: MemberId::generate(),
         organization_id: org.id.clone(),
         user_id: user.id.clone(),
-        role: MemberRole::Owner,
+        role: Roles::of(MemberRole::Owner),
         status: MemberStatus::Active,
         audit: Audit::created(now, actor),
     };
-    organizations::insert_member(conn, &owner).await?;
+    members::insert(conn, &owner).await?;
     Ok(org)
 }
 
@@ -62,8 +62,16 @@ pub async fn on_session_created(
     conn: &impl ConnectionTrait,
     user: &User,
 ) -> Result<(Value, Option<OrganizationId>), StoreError> {
-    let memberships = organizations::active_memberships(conn, &user.id).await?;
-    let active = memberships.first().map(|(_, org)| org.id.clone());
+    let memberships = members::active_memberships(conn, &user.id).await?;
+    Ok(organization_context(&memberships))
+}
+
+/// `{orgId: {name, type, role, isPersonal, subscriptionTier}}` for these memberships (in
+/// their order), and the first organization's id.
+pub fn organization_context(
+    memberships: &[(Member, Organization)],
+) -> (Value, Option<OrganizationId>) {
+    let first = memberships.first().map(|(_, org)| org.id.clone());
     let mut context = Map::with_capacity(memberships.len());
     for (member, org) in memberships {
         context.insert(
@@ -71,11 +79,11 @@ pub async fn on_session_created(
             json!({
                 "name": org.name,
                 "type": org.kind.as_str(),
-                "role": member.role.as_str(),
+                "role": member.role.stored(),
                 "isPersonal": org.is_personal,
                 "subscriptionTier": org.subscription_tier.as_str(),
             }),
         );
     }
-    Ok((Value::Object(context), active))
+    (Value::Object(context), first)
 }

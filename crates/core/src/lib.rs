@@ -10,6 +10,7 @@ pub mod flows;
 pub mod hooks;
 pub mod login_throttle;
 pub mod mail;
+pub mod organizations;
 pub mod password_hasher;
 pub mod rate_limit;
 pub mod recent_changes;
@@ -19,7 +20,7 @@ pub mod tokens;
 
 pub use auth::Auth;
 pub use clock::{Clock, ManualClock, SystemClock};
-pub use config::{AuthConfig, EmailConfig, HashingConfig, SessionConfig};
+pub use config::{AuthConfig, EmailConfig, HashingConfig, OrganizationConfig, SessionConfig};
 pub use error::AuthError;
 pub use flows::{ActiveSession, ClientInfo, SignedIn};
 pub use tokens::SessionToken;

@@ -5,7 +5,7 @@ use beep_core::{
     Auth, AuthConfig, AuthError, ClientInfo, HashingConfig, ManualClock, SessionToken,
 };
 use beep_domain::*;
-use beep_store::repos::{accounts, organizations, sessions, users};
+use beep_store::repos::{accounts, members, organizations, sessions, users};
 use beep_store::testing::TestDb;
 use beep_store::testing::count_rows as count;
 use beep_store::{ConnectionTrait, on_both_databases};
@@ -116,13 +116,13 @@ async fn sign_up_makes_a_user_with_a_personal_organization_and_session(db: TestD
         (org.subscription_tier, org.subscription_status),
         (SubscriptionTier::Free, SubscriptionStatus::Active)
     );
-    let members = organizations::memberships_of(conn, &signed.user.id)
+    let memberships = members::memberships_of(conn, &signed.user.id)
         .await
         .unwrap();
-    assert_eq!(members.len(), 1);
+    assert_eq!(memberships.len(), 1);
     assert_eq!(
-        (members[0].role, members[0].status),
-        (MemberRole::Owner, MemberStatus::Active)
+        (memberships[0].role.stored(), memberships[0].status),
+        ("owner".to_owned(), MemberStatus::Active)
     );
     assert_eq!(
         signed.session.active_organization_id.as_ref(),

@@ -6,8 +6,8 @@ use crate::{
     TeamMemberId, UserId, VerificationId,
 };
 use crate::{
-    Audit, Email, InvitationStatus, MemberRole, MemberStatus, OrganizationType, OutboxStatus,
-    Secret, SubscriptionStatus, SubscriptionTier,
+    Audit, Email, InvitationStatus, MemberStatus, OrganizationType, OutboxStatus, Roles, Secret,
+    SubscriptionStatus, SubscriptionTier,
 };
 use chrono::{DateTime, Utc};
 
@@ -130,8 +130,8 @@ pub struct Member {
     pub organization_id: OrganizationId,
     /// The member.
     pub user_id: UserId,
-    /// The member's role.
-    pub role: MemberRole,
+    /// The member's roles (built-in `owner`, `admin`, `member`).
+    pub role: Roles,
     /// Whether the membership is in force.
     pub status: MemberStatus,
     /// Audit fields.
@@ -160,6 +160,8 @@ pub struct TeamMember {
     pub team_id: TeamId,
     /// The member.
     pub user_id: UserId,
+    /// The member's roles within the team (`admin`, `member`).
+    pub role: Roles,
     /// Audit fields.
     pub audit: Audit,
 }
@@ -173,10 +175,10 @@ pub struct Invitation {
     pub organization_id: OrganizationId,
     /// The invitee's address.
     pub email: Email,
-    /// The role the invitee gets.
-    pub role: MemberRole,
-    /// The team the invitee joins, if any.
-    pub team_id: Option<TeamId>,
+    /// The roles the invitee gets.
+    pub role: Roles,
+    /// The teams the invitee joins (none, one or several).
+    pub team_ids: Vec<TeamId>,
     /// Where it stands.
     pub status: InvitationStatus,
     /// When it lapses.

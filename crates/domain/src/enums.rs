@@ -58,7 +58,8 @@ macro_rules! string_enum {
 }
 
 string_enum!(
-    /// A member's role in an organization (better-auth's default roles).
+    /// A built-in role in an organization (better-auth's default roles). Members hold a set
+    /// of role names ([`crate::Roles`]), stored as text.
     MemberRole, "member_role", {
         /// Everything, including deleting the organization.
         Owner => "owner",

@@ -48,6 +48,12 @@ macro_rules! typed_id {
                 Self(value)
             }
 
+            /// An id a client named, unchecked: for looking a row up only (a malformed one
+            /// matches no row), never for storing.
+            pub fn unchecked(value: &str) -> Self {
+                Self(value.to_owned())
+            }
+
             /// The id as text.
             pub fn as_str(&self) -> &str {
                 &self.0

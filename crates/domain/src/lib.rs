@@ -4,6 +4,7 @@
 //! enums mirror the seed's enum kits ([`enums`]); input rules (email, password, names) live
 //! here so every layer applies the same ones. Nothing in this crate does I/O.
 
+pub mod access;
 pub mod audit;
 pub mod email;
 pub mod entities;
@@ -14,6 +15,7 @@ pub mod secret;
 pub mod slug;
 pub mod uri;
 
+pub use access::{PermissionRequest, Roles};
 pub use audit::Audit;
 pub use email::{Email, EmailError};
 pub use entities::*;

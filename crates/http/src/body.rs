@@ -35,7 +35,11 @@ enum Encoding {
     Form,
 }
 
-async fn read(req: Request, state: &AppState, allow_form: bool) -> Result<Fields, ApiError> {
+pub(crate) async fn read(
+    req: Request,
+    state: &AppState,
+    allow_form: bool,
+) -> Result<Fields, ApiError> {
     let limit = state.settings.max_body_bytes;
     let content_type = req
         .headers()
@@ -210,6 +214,11 @@ impl Fields {
     /// Whether the body has this key (with any value).
     pub fn has(&self, key: &str) -> bool {
         self.map.contains_key(key)
+    }
+
+    /// The fields as a JSON object, for reading into a typed request.
+    pub(crate) fn into_object(self) -> Value {
+        Value::Object(self.map)
     }
 
     /// Whether the body has no keys.

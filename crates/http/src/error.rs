@@ -7,6 +7,7 @@ use beep_core::AuthError;
 use beep_domain::{EmailError, PasswordRejection};
 use http::StatusCode;
 use serde_json::json;
+use std::borrow::Cow;
 
 /// An error response.
 #[derive(Debug)]
@@ -25,7 +26,7 @@ pub enum ApiError {
         /// HTTP status.
         status: StatusCode,
         /// Human-readable message.
-        message: &'static str,
+        message: Cow<'static, str>,
     },
     /// A status with an empty body.
     Empty(StatusCode),
@@ -100,6 +101,10 @@ impl From<AuthError> for ApiError {
             AuthError::InvalidField { field, reason } => {
                 ApiError::validation(&[format!("[body.{field}] {reason}")])
             }
+            AuthError::InvalidParameter { parameter, reason } => {
+                ApiError::validation(&[format!("[query.{parameter}] {reason}")])
+            }
+            AuthError::Organization(refused) => crate::routes::organization::refusal(refused),
             AuthError::UserAlreadyExists => ApiError::coded(
                 S::UNPROCESSABLE_ENTITY,
                 "USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL",
@@ -157,7 +162,7 @@ impl From<AuthError> for ApiError {
             }
             AuthError::EmailIsTheSame => ApiError::Message {
                 status: S::BAD_REQUEST,
-                message: "Email is the same",
+                message: "Email is the same".into(),
             },
             AuthError::ChangeEmailDisabled => ApiError::coded(
                 S::BAD_REQUEST,

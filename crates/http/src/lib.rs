@@ -18,12 +18,13 @@ mod routes;
 mod server;
 mod settings;
 mod state;
+mod typed_body;
 mod verified_cookie_caches;
 mod wire;
 
 pub use cookies::CookieJar;
 pub use origin::{OriginPattern, TrustedOrigins};
-pub use routes::PATHS as AUTH_PATHS;
+pub use routes::auth_paths;
 pub use server::{ShutdownSignal, router, serve};
 pub use settings::{CookieSettings, HttpSettings};
 pub use state::{AppState, MAX_RATE_LIMIT_BUCKETS, Readiness, SharedState};

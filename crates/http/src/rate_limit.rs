@@ -21,7 +21,7 @@ pub async fn limit(State(state): State<AppState>, req: Request, next: Next) -> R
     let Some(path) = req.uri().path().strip_prefix(BASE_PATH).map(str::to_owned) else {
         return next.run(req).await;
     };
-    let path = if crate::routes::PATHS.contains(&path.as_str()) {
+    let path = if crate::routes::is_route(&path) {
         path
     } else {
         "/*".to_owned()

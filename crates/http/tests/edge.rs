@@ -344,7 +344,7 @@ async fn junk_paths_share_one_rate_limit_bucket(backend: Backend) {
 async fn every_rate_limited_path_is_a_route(backend: Backend) {
     let server = TestServer::start(backend).await;
 
-    for path in beep_http::AUTH_PATHS {
+    for path in beep_http::auth_paths() {
         let get = server.send(server.http.get(server.url(path))).await.status;
         let post = server
             .send(server.http.post(server.url(path)).json(&json!({})))

@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 use support::{Options, TestServer};
 
 /// The templated route that the rate limiter counts in the shared bucket (its path varies),
-/// so it is the one described path that `AUTH_PATHS` does not list.
+/// so it is the one described path that `auth_paths()` does not list.
 const TEMPLATED: &str = "/reset-password/{token}";
 
 async fn document(server: &TestServer) -> Value {
@@ -34,9 +34,8 @@ fn described(doc: &Value) -> BTreeSet<(String, String)> {
 /// `(path, METHOD)` for every GET and POST the server routes under the paths it knows: a
 /// route that is not mounted, or a method it does not take, answers 404 with no body.
 async fn routed(server: &TestServer) -> BTreeSet<(String, String)> {
-    let paths = beep_http::AUTH_PATHS
-        .iter()
-        .map(|p| ((*p).to_owned(), (*p).to_owned()))
+    let paths = beep_http::auth_paths()
+        .map(|p| (p.to_owned(), p.to_owned()))
         .chain([(
             TEMPLATED.to_owned(),
             "/reset-password/some-token".to_owned(),
@@ -87,9 +86,9 @@ async fn every_known_path_is_described(backend: Backend) {
 
     let doc = document(&server).await;
 
-    for path in beep_http::AUTH_PATHS {
+    for path in beep_http::auth_paths() {
         assert!(
-            doc["paths"][*path].is_object(),
+            doc["paths"][path].is_object(),
             "{path} is routed but not described in openapi.json"
         );
     }

@@ -1,10 +1,13 @@
 //! Rows to domain entities and back. The database only holds what the domain wrote, so ids
 //! and emails are wrapped without re-validation.
 
-use crate::entities::{account, member, organization, outbox_mail, session, user};
+use crate::entities::{
+    account, invitation, member, organization, outbox_mail, session, team, team_member, user,
+};
 use beep_domain::{
-    Account, AccountId, Audit, Email, Member, MemberId, Organization, OrganizationId, OutboxMail,
-    OutboxMailId, Secret, Session, SessionId, TeamId, User, UserId,
+    Account, AccountId, Audit, Email, Invitation, InvitationId, Member, MemberId, Organization,
+    OrganizationId, OutboxMail, OutboxMailId, Roles, Secret, Session, SessionId, Team, TeamId,
+    TeamMember, TeamMemberId, User, UserId,
 };
 
 macro_rules! audit_of {
@@ -88,11 +91,65 @@ impl From<member::Model> for Member {
             id: MemberId::from_trusted(row.id),
             organization_id: OrganizationId::from_trusted(row.organization_id),
             user_id: UserId::from_trusted(row.user_id),
-            role: row.role.into(),
+            role: Roles::from_stored(&row.role),
             status: row.status.into(),
             audit: audit_of!(row),
         }
     }
+}
+
+impl From<team::Model> for Team {
+    fn from(row: team::Model) -> Self {
+        Team {
+            id: TeamId::from_trusted(row.id),
+            name: row.name,
+            organization_id: OrganizationId::from_trusted(row.organization_id),
+            audit: audit_of!(row),
+        }
+    }
+}
+
+impl From<team_member::Model> for TeamMember {
+    fn from(row: team_member::Model) -> Self {
+        TeamMember {
+            id: TeamMemberId::from_trusted(row.id),
+            team_id: TeamId::from_trusted(row.team_id),
+            user_id: UserId::from_trusted(row.user_id),
+            role: Roles::from_stored(&row.role),
+            audit: audit_of!(row),
+        }
+    }
+}
+
+impl From<invitation::Model> for Invitation {
+    fn from(row: invitation::Model) -> Self {
+        Invitation {
+            id: InvitationId::from_trusted(row.id),
+            organization_id: OrganizationId::from_trusted(row.organization_id),
+            email: Email::from_trusted(row.email),
+            role: Roles::from_stored(&row.role),
+            team_ids: team_ids_from_stored(row.team_id.as_deref()),
+            status: row.status.into(),
+            expires_at: row.expires_at,
+            inviter_id: UserId::from_trusted(row.inviter_id),
+            audit: audit_of!(row),
+        }
+    }
+}
+
+/// Team ids as stored on an invitation: comma-joined, or `NULL` for none.
+pub(crate) fn team_ids_from_stored(value: Option<&str>) -> Vec<TeamId> {
+    value
+        .unwrap_or_default()
+        .split(',')
+        .filter(|id| !id.is_empty())
+        .map(|id| TeamId::from_trusted(id.to_owned()))
+        .collect()
+}
+
+/// The stored form of an invitation's team ids.
+pub(crate) fn team_ids_to_stored(ids: &[TeamId]) -> Option<String> {
+    (!ids.is_empty()).then(|| ids.iter().map(TeamId::as_str).collect::<Vec<_>>().join(","))
 }
 
 impl From<outbox_mail::Model> for OutboxMail {

@@ -1,8 +1,8 @@
 //! Forward-only, transactional migrations, recorded in `schema_migrations`.
 //!
-//! Migration 1 is derived from the entities (one source of truth for both databases);
-//! every later change must be written as its own explicit migration, and migration 1 frozen
-//! into explicit statements before the first entity changes.
+//! Migrations 1 and 4 are explicit SQL, one file per database (`migrations/`). Migration 2 is
+//! still derived from its entities (the outbox's); it must be frozen the same way before
+//! those entities change. Migration 3 is PostgreSQL triggers.
 
 use crate::db::{Backend, Store};
 use crate::entities::{self, enums};
@@ -13,7 +13,7 @@ use sea_orm::{
 };
 
 /// The schema version this binary writes and expects.
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
 
 /// How the database's schema compares with this binary's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -102,40 +102,47 @@ async fn applied_version(conn: &impl ConnectionTrait) -> Result<i64, StoreError>
 
 async fn apply(version: i64, backend: Backend, tx: &DatabaseTransaction) -> Result<(), StoreError> {
     match version {
-        1 => initial_schema(backend, tx).await,
+        1 => run_script(tx, backend, INITIAL_POSTGRES, INITIAL_SQLITE).await,
         2 => mail_outbox(backend, tx).await,
         3 => session_change_notices(backend, tx).await,
+        4 => run_script(tx, backend, ORGANIZATIONS_POSTGRES, ORGANIZATIONS_SQLITE).await,
         other => Err(StoreError::Schema(format!("no migration {other}"))),
     }
 }
 
 /// Migration 1: every table of the foundation, with native enums on PostgreSQL.
-async fn initial_schema(backend: Backend, tx: &DatabaseTransaction) -> Result<(), StoreError> {
-    let schema = Schema::new(tx.get_database_backend());
-    if backend == Backend::Postgres {
-        for enum_type in [
-            schema.create_enum_from_active_enum::<enums::DbMemberRole>(),
-            schema.create_enum_from_active_enum::<enums::DbMemberStatus>(),
-            schema.create_enum_from_active_enum::<enums::DbInvitationStatus>(),
-            schema.create_enum_from_active_enum::<enums::DbOrganizationType>(),
-            schema.create_enum_from_active_enum::<enums::DbSubscriptionTier>(),
-            schema.create_enum_from_active_enum::<enums::DbSubscriptionStatus>(),
-        ]
-        .into_iter()
-        .flatten()
-        {
-            tx.execute(&enum_type).await?;
+const INITIAL_POSTGRES: &str = include_str!("migrations/0001_initial.postgres.sql");
+/// See [`INITIAL_POSTGRES`].
+const INITIAL_SQLITE: &str = include_str!("migrations/0001_initial.sqlite.sql");
+/// Migration 4: several roles per member, team roles, invitations to several teams.
+const ORGANIZATIONS_POSTGRES: &str = include_str!("migrations/0004_organizations.postgres.sql");
+/// See [`ORGANIZATIONS_POSTGRES`].
+const ORGANIZATIONS_SQLITE: &str = include_str!("migrations/0004_organizations.sqlite.sql");
+
+/// Runs a migration script, statement by statement (`;` at the end of a line ends one;
+/// `--` lines are comments).
+async fn run_script(
+    tx: &DatabaseTransaction,
+    backend: Backend,
+    postgres: &str,
+    sqlite: &str,
+) -> Result<(), StoreError> {
+    let script = match backend {
+        Backend::Postgres => postgres,
+        Backend::Sqlite => sqlite,
+    };
+    let mut statement = String::new();
+    for line in script.lines().filter(|l| !l.trim_start().starts_with("--")) {
+        statement.push_str(line);
+        statement.push('\n');
+        if line.trim_end().ends_with(';') {
+            tx.execute_unprepared(&statement).await?;
+            statement.clear();
         }
     }
-    create_table(tx, &schema, backend, entities::user::Entity).await?;
-    create_table(tx, &schema, backend, entities::organization::Entity).await?;
-    create_table(tx, &schema, backend, entities::session::Entity).await?;
-    create_table(tx, &schema, backend, entities::account::Entity).await?;
-    create_table(tx, &schema, backend, entities::verification::Entity).await?;
-    create_table(tx, &schema, backend, entities::member::Entity).await?;
-    create_table(tx, &schema, backend, entities::team::Entity).await?;
-    create_table(tx, &schema, backend, entities::team_member::Entity).await?;
-    create_table(tx, &schema, backend, entities::invitation::Entity).await?;
+    if !statement.trim().is_empty() {
+        tx.execute_unprepared(&statement).await?;
+    }
     Ok(())
 }
 

@@ -2,7 +2,7 @@
 
 use beep_domain::*;
 use beep_store::entities::enums::*;
-use beep_store::repos::{accounts, organizations, sessions, users, verifications};
+use beep_store::repos::{accounts, members, organizations, sessions, users, verifications};
 use beep_store::testing::TestDb;
 use beep_store::{ConnectionTrait, MigrationState, StoreError, on_both_databases};
 use chrono::{Duration, DurationRound, Utc};
@@ -61,7 +61,7 @@ fn owner_membership(org: &OrganizationId, user: &UserId) -> Member {
         id: MemberId::generate(),
         organization_id: org.clone(),
         user_id: user.clone(),
-        role: MemberRole::Owner,
+        role: Roles::of(MemberRole::Owner),
         status: MemberStatus::Active,
         audit: Audit::created(now(), Some(user.as_str())),
     }
@@ -203,7 +203,7 @@ async fn deleting_a_user_removes_sessions_accounts_and_memberships(db: TestDb) {
     accounts::insert(conn, &account).await.unwrap();
     let org = personal_org(&user.id, "gone-org");
     organizations::insert(conn, &org).await.unwrap();
-    organizations::insert_member(conn, &owner_membership(&org.id, &user.id))
+    members::insert(conn, &owner_membership(&org.id, &user.id))
         .await
         .unwrap();
 
@@ -222,7 +222,7 @@ async fn deleting_a_user_removes_sessions_accounts_and_memberships(db: TestDb) {
             .is_none()
     );
     assert!(
-        organizations::memberships_of(conn, &user.id)
+        members::memberships_of(conn, &user.id)
             .await
             .unwrap()
             .is_empty()
@@ -239,16 +239,14 @@ async fn memberships_list_the_personal_organization_first(db: TestDb) {
     organizations::insert(conn, &team_org).await.unwrap();
     let personal = personal_org(&user.id, "personal-org");
     organizations::insert(conn, &personal).await.unwrap();
-    organizations::insert_member(conn, &owner_membership(&team_org.id, &user.id))
+    members::insert(conn, &owner_membership(&team_org.id, &user.id))
         .await
         .unwrap();
-    organizations::insert_member(conn, &owner_membership(&personal.id, &user.id))
+    members::insert(conn, &owner_membership(&personal.id, &user.id))
         .await
         .unwrap();
 
-    let listed = organizations::active_memberships(conn, &user.id)
-        .await
-        .unwrap();
+    let listed = members::active_memberships(conn, &user.id).await.unwrap();
 
     let ids: Vec<_> = listed.iter().map(|(_, org)| org.id.clone()).collect();
     assert_eq!(ids, vec![personal.id.clone(), team_org.id.clone()]);
@@ -315,12 +313,8 @@ async fn database_enums_hold_exactly_the_rust_variants(db: TestDb) {
     fn names<T: Copy + std::fmt::Display>(all: &[T]) -> Vec<String> {
         all.iter().map(ToString::to_string).collect()
     }
-    if let Some(labels) = in_db::<DbMemberRole>(&db.store).await.unwrap() {
-        assert_eq!(labels, names(MemberRole::ALL));
-        assert_eq!(
-            in_db::<DbMemberStatus>(&db.store).await.unwrap().unwrap(),
-            names(MemberStatus::ALL)
-        );
+    if let Some(labels) = in_db::<DbMemberStatus>(&db.store).await.unwrap() {
+        assert_eq!(labels, names(MemberStatus::ALL));
         assert_eq!(
             in_db::<DbInvitationStatus>(&db.store)
                 .await
@@ -360,30 +354,56 @@ async fn database_enums_hold_exactly_the_rust_variants(db: TestDb) {
     users::insert(conn, &user).await.unwrap();
     let org = personal_org(&user.id, "enum-org");
     organizations::insert(conn, &org).await.unwrap();
-    for (i, role) in MemberRole::ALL.iter().enumerate() {
+    for (i, status) in MemberStatus::ALL.iter().enumerate() {
         let other = new_user(&format!("enum{i}@example.com"));
         users::insert(conn, &other).await.unwrap();
         let mut member = owner_membership(&org.id, &other.id);
-        member.role = *role;
-        organizations::insert_member(conn, &member).await.unwrap();
+        member.status = *status;
+        members::insert(conn, &member).await.unwrap();
     }
     let cast = if db.store.backend() == beep_store::Backend::Postgres {
-        "::member_role"
+        "::member_status"
     } else {
         ""
     };
     let bogus = conn
         .execute_unprepared(&format!(
             "INSERT INTO member (id, organization_id, user_id, role, status, created_at, updated_at, version) \
-             VALUES ('mem_bogus', '{}', '{}', 'superuser'{cast}, 'active'{}, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', 1)",
-            org.id,
-            user.id,
-            if cast.is_empty() { "" } else { "::member_status" },
+             VALUES ('mem_bogus', '{}', '{}', 'owner', 'banished'{cast}, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', 1)",
+            org.id, user.id,
         ))
         .await;
     assert!(
         bogus.is_err(),
-        "the database accepted a role that is not a Rust variant"
+        "the database accepted a status that is not a Rust variant"
+    );
+}
+
+async fn a_member_holds_several_roles_and_never_none(db: TestDb) {
+    let conn = db.store.conn();
+    let user = new_user("roles@example.com");
+    users::insert(conn, &user).await.unwrap();
+    let org = personal_org(&user.id, "roles-org");
+    organizations::insert(conn, &org).await.unwrap();
+    let mut member = owner_membership(&org.id, &user.id);
+    member.role = Roles::parse(["admin, member"]);
+    members::insert(conn, &member).await.unwrap();
+
+    let stored = members::find(conn, &org.id, &user.id)
+        .await
+        .unwrap()
+        .unwrap();
+    let blank = conn
+        .execute_unprepared(&format!(
+            "UPDATE member SET role = '' WHERE id = '{}'",
+            member.id
+        ))
+        .await;
+
+    assert_eq!(stored.role.stored(), "admin,member");
+    assert!(
+        blank.is_err(),
+        "the database accepted a member without a role"
     );
 }
 
@@ -465,6 +485,7 @@ on_both_databases!(
     verification_once => a_verification_is_consumed_once,
     verification_expired => an_expired_verification_is_refused_and_removed,
     enums_match => database_enums_hold_exactly_the_rust_variants,
+    several_roles => a_member_holds_several_roles_and_never_none,
     migrate_twice => migrating_twice_changes_nothing_and_reports_current,
     newer_schema => a_schema_newer_than_the_binary_is_refused,
 );

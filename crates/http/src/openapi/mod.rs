@@ -1,15 +1,16 @@
 //! The OpenAPI 3.1 description of `/api/auth` (served at `/api/auth/openapi.json`) and the
 //! HTML reference page rendered from it (`/api/auth/reference`).
 //!
-//! The document is written out here rather than derived from `#[utoipa::path]` attributes on
-//! the handlers: the handlers read their bodies field by field (see `body.rs`), so there is no
-//! request struct to derive from, and keeping the description in one place keeps the handler
-//! files about behaviour. The response shapes of the wire types come from their `ToSchema`
-//! derives in `wire.rs`. The HTTP tests check that every route is described and that the
-//! described methods are the routed ones, so the two cannot drift apart unnoticed.
+//! The foundation's routes read their bodies field by field (see `body.rs`), so their
+//! operations are written out in `operations.rs`. A feature family reads typed requests
+//! (`typed_body.rs`) and describes itself from those types and its answer types, in its own
+//! module (`routes/organization/openapi.rs`); this module only merges the families in. The
+//! HTTP tests check that every route is described and that the described methods are the
+//! routed ones, so the two cannot drift apart unnoticed.
 //!
 //! Both artefacts are built once, when the router is built, and served as bytes.
 
+pub(crate) mod builder;
 mod operations;
 mod reference;
 
@@ -114,15 +115,22 @@ pub fn document(options: &DescribeOptions) -> OpenApi {
     for (name, schema) in operations::schemas() {
         components = components.schema(name, schema);
     }
-    for (name, response) in operations::shared_responses() {
+    for (name, schema) in crate::routes::organization::openapi::schemas() {
+        components = components.schema(name, schema);
+    }
+    for (name, response) in builder::shared_responses() {
         components = components.response(name, response);
     }
-    let tags = TAGS.iter().map(|(name, description)| {
-        TagBuilder::new()
-            .name(*name)
-            .description(Some(*description))
-            .build()
-    });
+    let families = [crate::routes::organization::openapi::TAG];
+    let tags = TAGS
+        .iter()
+        .chain(families.iter())
+        .map(|(name, description)| {
+            TagBuilder::new()
+                .name(*name)
+                .description(Some(*description))
+                .build()
+        });
     OpenApiBuilder::new()
         .info(
             InfoBuilder::new()
@@ -140,10 +148,20 @@ pub fn document(options: &DescribeOptions) -> OpenApi {
             .url(format!("{base}{}", crate::rate_limit::BASE_PATH))
             .description(Some("This server (the configured base URL)"))
             .build()]))
-        .paths(operations::paths(options))
+        .paths(paths(options))
         .components(Some(components.build()))
         .tags(Some(tags))
         .build()
+}
+
+/// Every operation: the foundation's and each family's.
+fn paths(options: &DescribeOptions) -> utoipa::openapi::path::Paths {
+    let mut paths = operations::paths(options);
+    for op in crate::routes::organization::openapi::operations() {
+        let (method, path, operation) = op.finish();
+        paths.add_path_operation(path, vec![method], operation);
+    }
+    paths
 }
 
 impl Published {

@@ -31,7 +31,7 @@ pub async fn update_user(
     if body.is_empty() {
         return Err(ApiError::Message {
             status: StatusCode::BAD_REQUEST,
-            message: "No fields to update",
+            message: "No fields to update".into(),
         });
     }
     let name = body.optional_string("name");
@@ -40,7 +40,7 @@ pub async fn update_user(
     if name.is_none() && image.is_none() {
         return Err(ApiError::Message {
             status: StatusCode::BAD_REQUEST,
-            message: "No fields to update",
+            message: "No fields to update".into(),
         });
     }
 

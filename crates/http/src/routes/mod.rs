@@ -4,6 +4,7 @@ mod account;
 mod credentials;
 mod email;
 mod meta;
+pub(crate) mod organization;
 mod sessions;
 
 use crate::client_ip::client_ip;
@@ -23,9 +24,19 @@ pub(crate) use meta::escape_html;
 pub(crate) use meta::html_page;
 pub use meta::{health_live, health_ready, not_found};
 
-/// Every route path below the base path; the rate limiter counts any other path in one
-/// shared bucket per client, so junk paths cannot flood its table.
-pub const PATHS: &[&str] = &[
+/// Whether a path below the base path is a route (the rate limiter counts any other path in
+/// one shared bucket per client, so junk paths cannot flood its table).
+pub fn is_route(path: &str) -> bool {
+    PATHS.contains(&path) || organization::PATHS.contains(&path)
+}
+
+/// Every route path below the base path.
+pub fn auth_paths() -> impl Iterator<Item = &'static str> {
+    PATHS.iter().chain(organization::PATHS).copied()
+}
+
+/// The foundation's route paths below the base path.
+const PATHS: &[&str] = &[
     "/ok",
     "/error",
     "/sign-up/email",
@@ -82,7 +93,8 @@ pub fn auth_routes(state: &AppState) -> Router<AppState> {
         )
         .route("/reset-password", post(email::reset_password))
         .route("/reset-password/{token}", get(email::reset_password_link))
-        .route("/change-email", post(email::change_email));
+        .route("/change-email", post(email::change_email))
+        .merge(organization::routes());
     let delete_user_enabled = state.auth.config().delete_user_enabled;
     if delete_user_enabled {
         router = router.route("/delete-user", post(account::delete_user));

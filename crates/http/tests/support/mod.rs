@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod mail;
+pub mod org;
 
 use base64::Engine as _;
 use beep_core::mail::{OutboxSettings, OutboxWorker};

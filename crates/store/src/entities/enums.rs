@@ -34,9 +34,6 @@ macro_rules! db_enum {
     };
 }
 
-db_enum!(DbMemberRole => MemberRole, "member_role", {
-    Owner => "owner", Admin => "admin", Member => "member",
-});
 db_enum!(DbMemberStatus => MemberStatus, "member_status", {
     Active => "active", Inactive => "inactive", Suspended => "suspended",
 });

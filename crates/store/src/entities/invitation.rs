@@ -1,6 +1,6 @@
 //! The `invitation` table.
 
-use super::enums::{DbInvitationStatus, DbMemberRole};
+use super::enums::DbInvitationStatus;
 use sea_orm::entity::prelude::*;
 
 /// A row of `invitation`.
@@ -16,9 +16,9 @@ pub struct Model {
     /// The invitee's address.
     #[sea_orm(indexed)]
     pub email: String,
-    /// Role on joining.
-    pub role: DbMemberRole,
-    /// Team on joining.
+    /// Roles on joining, comma-joined.
+    pub role: String,
+    /// Teams on joining, comma-joined ids (`None` for none).
     pub team_id: Option<String>,
     /// Standing.
     pub status: DbInvitationStatus,
@@ -57,6 +57,12 @@ pub enum Relation {
         on_delete = "Cascade"
     )]
     Inviter,
+}
+
+impl Related<super::organization::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Organization.def()
+    }
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -1,6 +1,6 @@
 //! The `member` table: who belongs to which organization, with which role.
 
-use super::enums::{DbMemberRole, DbMemberStatus};
+use super::enums::DbMemberStatus;
 use sea_orm::entity::prelude::*;
 
 /// A row of `member`.
@@ -16,8 +16,8 @@ pub struct Model {
     /// The member.
     #[sea_orm(unique_key = "organization_user", indexed)]
     pub user_id: String,
-    /// Role.
-    pub role: DbMemberRole,
+    /// Roles, comma-joined (`admin,member`).
+    pub role: String,
     /// Standing.
     pub status: DbMemberStatus,
     /// Audit: created.
@@ -56,6 +56,12 @@ pub enum Relation {
 impl Related<super::organization::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::Organization.def()
+    }
+}
+
+impl Related<super::user::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::User.def()
     }
 }
 

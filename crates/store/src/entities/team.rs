@@ -37,6 +37,15 @@ pub enum Relation {
         on_delete = "Cascade"
     )]
     Organization,
+    /// Its members.
+    #[sea_orm(has_many = "super::team_member::Entity")]
+    Members,
+}
+
+impl Related<super::team_member::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Members.def()
+    }
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -15,6 +15,8 @@ pub struct Model {
     /// The member.
     #[sea_orm(unique_key = "team_user", indexed)]
     pub user_id: String,
+    /// Roles within the team, comma-joined.
+    pub role: String,
     /// Audit: created.
     pub created_at: DateTimeUtc,
     /// Audit: last change.
@@ -46,6 +48,12 @@ pub enum Relation {
         on_delete = "Cascade"
     )]
     User,
+}
+
+impl Related<super::team::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Team.def()
+    }
 }
 
 impl ActiveModelBehavior for ActiveModel {}

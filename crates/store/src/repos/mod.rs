@@ -2,8 +2,11 @@
 //! connection or transaction.
 
 pub mod accounts;
+pub mod invitations;
+pub mod members;
 pub mod organizations;
 pub mod outbox;
 pub mod sessions;
+pub mod teams;
 pub mod users;
 pub mod verifications;

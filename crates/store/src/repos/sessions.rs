@@ -2,7 +2,7 @@
 
 use crate::entities::{session, user};
 use crate::error::StoreError;
-use beep_domain::{Session, SessionId, User, UserId};
+use beep_domain::{OrganizationId, Session, SessionId, TeamId, User, UserId};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
@@ -146,4 +146,113 @@ pub async fn delete_by_digest(
         .exec(conn)
         .await?;
     Ok(result.rows_affected == 1)
+}
+
+/// Sets the organization and team a session acts in.
+pub async fn set_active(
+    conn: &impl ConnectionTrait,
+    id: &SessionId,
+    organization: Option<&OrganizationId>,
+    team: Option<&TeamId>,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let result = session::Entity::update_many()
+        .col_expr(
+            session::Column::ActiveOrganizationId,
+            Expr::value(organization.map(OrganizationId::as_str)),
+        )
+        .col_expr(
+            session::Column::ActiveTeamId,
+            Expr::value(team.map(TeamId::as_str)),
+        )
+        .col_expr(session::Column::UpdatedAt, Expr::value(now))
+        .col_expr(
+            session::Column::Version,
+            Expr::col(session::Column::Version).add(1),
+        )
+        .filter(session::Column::Id.eq(id.as_str()))
+        .exec(conn)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// What a user's sessions must say about their organizations after a membership changed.
+#[derive(Debug, Clone)]
+pub struct OrganizationsOfUser<'a> {
+    /// The new `organization_context`.
+    pub context: &'a serde_json::Value,
+    /// The organizations the user is still a member of.
+    pub organizations: &'a [OrganizationId],
+    /// Where a session whose active organization is gone acts now (the personal one).
+    pub fallback: Option<&'a OrganizationId>,
+    /// The teams the user is still in.
+    pub teams: &'a [TeamId],
+}
+
+/// Rewrites every session of the user: the organization context, and the active
+/// organization and team where the user no longer belongs to them.
+pub async fn set_organizations(
+    conn: &impl ConnectionTrait,
+    user_id: &UserId,
+    now: DateTime<Utc>,
+    orgs: &OrganizationsOfUser<'_>,
+) -> Result<(), StoreError> {
+    let bump = |update: sea_orm::UpdateMany<session::Entity>| {
+        update
+            .col_expr(session::Column::UpdatedAt, Expr::value(now))
+            .col_expr(
+                session::Column::Version,
+                Expr::col(session::Column::Version).add(1),
+            )
+            .filter(session::Column::UserId.eq(user_id.as_str()))
+    };
+    bump(session::Entity::update_many())
+        .col_expr(
+            session::Column::OrganizationContext,
+            Expr::value(orgs.context.clone()),
+        )
+        .exec(conn)
+        .await?;
+    let kept: Vec<&str> = orgs
+        .organizations
+        .iter()
+        .map(OrganizationId::as_str)
+        .collect();
+    bump(session::Entity::update_many())
+        .col_expr(
+            session::Column::ActiveOrganizationId,
+            Expr::value(orgs.fallback.map(OrganizationId::as_str)),
+        )
+        .col_expr(session::Column::ActiveTeamId, Expr::value(None::<String>))
+        .filter(session::Column::ActiveOrganizationId.is_not_null())
+        .filter(session::Column::ActiveOrganizationId.is_not_in(kept))
+        .exec(conn)
+        .await?;
+    let teams: Vec<&str> = orgs.teams.iter().map(TeamId::as_str).collect();
+    bump(session::Entity::update_many())
+        .col_expr(session::Column::ActiveTeamId, Expr::value(None::<String>))
+        .filter(session::Column::ActiveTeamId.is_not_null())
+        .filter(session::Column::ActiveTeamId.is_not_in(teams))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+/// The ids of the users whose sessions act in this team.
+pub async fn users_in_team(
+    conn: &impl ConnectionTrait,
+    team: &TeamId,
+) -> Result<Vec<UserId>, StoreError> {
+    use sea_orm::QuerySelect;
+    Ok(session::Entity::find()
+        .select_only()
+        .column(session::Column::UserId)
+        .distinct()
+        .filter(session::Column::ActiveTeamId.eq(team.as_str()))
+        .into_tuple::<String>()
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(UserId::from_trusted)
+        .collect())
 }

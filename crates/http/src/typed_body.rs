@@ -1,0 +1,206 @@
+//! JSON bodies read into typed request structs. The struct is the one description of a
+//! route's input: serde reads it, its `ToSchema` derive describes it in the OpenAPI document,
+//! and its [`Checked::check`] adds the rules serde cannot say (minimum lengths). Problems
+//! come back as better-call's `400 VALIDATION_ERROR` with `[body.<path>]` issues, before any
+//! session is looked at, as better-auth answers.
+
+use crate::error::ApiError;
+use crate::state::AppState;
+use axum::extract::{FromRequest, Request};
+use serde::Deserialize;
+use serde::de::{DeserializeOwned, Deserializer};
+use utoipa::PartialSchema;
+use utoipa::openapi::RefOr;
+use utoipa::openapi::schema::{Schema, SchemaType, Type};
+
+/// A request body type: read by serde, described by utoipa, checked further by `check`.
+pub trait Checked: DeserializeOwned + PartialSchema {
+    /// zod-style issues (`[body.name] Too small: …`) that serde cannot find.
+    fn check(&self) -> Vec<String> {
+        Vec::new()
+    }
+}
+
+/// A JSON body read into `T` (an empty body is `{}`).
+pub struct Typed<T>(pub T);
+
+impl<T: Checked> FromRequest<AppState> for Typed<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let object = crate::body::read(req, state, false).await?.into_object();
+        let value: T = serde_path_to_error::deserialize(object)
+            .map_err(|err| ApiError::validation(&[issue::<T>(&err)]))?;
+        let issues = value.check();
+        if issues.is_empty() {
+            Ok(Self(value))
+        } else {
+            Err(ApiError::validation(&issues))
+        }
+    }
+}
+
+/// A zod-style issue for a serde error at a path.
+fn issue<T: PartialSchema>(err: &serde_path_to_error::Error<serde_json::Error>) -> String {
+    let path = err.path().to_string();
+    let at = |field: &str| match (path.as_str(), field) {
+        (".", "") => "body".to_owned(),
+        (".", field) => format!("body.{field}"),
+        (path, "") => format!("body.{path}"),
+        (path, field) => format!("body.{path}.{field}"),
+    };
+    let inner = err.inner().to_string();
+    if let Some(field) = inner
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.split('`').next())
+    {
+        let full = if path == "." {
+            field.to_owned()
+        } else {
+            format!("{path}.{field}")
+        };
+        let expected = type_at(&T::schema(), &full).unwrap_or("value");
+        return format!(
+            "[{}] Invalid input: expected {expected}, received undefined",
+            at(field)
+        );
+    }
+    if let Some(rest) = inner.strip_prefix("invalid type: ") {
+        let (received, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
+        let expected = type_at(&T::schema(), &path)
+            .unwrap_or_else(|| zod_name(expected.split(" at line").next().unwrap_or("")));
+        return format!(
+            "[{}] Invalid input: expected {expected}, received {}",
+            at(""),
+            zod_name(received)
+        );
+    }
+    format!("[{}] Invalid input", at(""))
+}
+
+/// How zod names the type serde describes (`integer \`5\``, `a string`, `map`, …).
+fn zod_name(serde_text: &str) -> &'static str {
+    let text = serde_text
+        .trim_start_matches("a ")
+        .trim_start_matches("an ");
+    match text.split([' ', '`']).next().unwrap_or("") {
+        "string" | "char" => "string",
+        "boolean" => "boolean",
+        "integer" | "floating" | "u8" | "u16" | "u32" | "u64" | "i32" | "i64" | "f64" => "number",
+        "map" | "struct" => "object",
+        "sequence" | "tuple" => "array",
+        "null" | "unit" => "null",
+        _ => "value",
+    }
+}
+
+/// The JSON type the schema gives the property at a dotted path.
+fn type_at(schema: &RefOr<Schema>, path: &str) -> Option<&'static str> {
+    let mut current = match schema {
+        RefOr::T(schema) => schema,
+        RefOr::Ref(_) => return None,
+    };
+    for segment in path.split('.').filter(|s| !s.is_empty()) {
+        let Schema::Object(object) = current else {
+            return None;
+        };
+        current = match object.properties.get(segment)? {
+            RefOr::T(schema) => schema,
+            RefOr::Ref(_) => return None,
+        };
+    }
+    let kind = match current {
+        Schema::Object(object) => match &object.schema_type {
+            SchemaType::Type(kind) => kind.clone(),
+            SchemaType::Array(kinds) => kinds.iter().find(|k| **k != Type::Null)?.clone(),
+            SchemaType::AnyValue => return None,
+        },
+        Schema::Array(_) => Type::Array,
+        _ => return None,
+    };
+    Some(match kind {
+        Type::String => "string",
+        Type::Boolean => "boolean",
+        Type::Integer | Type::Number => "number",
+        Type::Object => "object",
+        Type::Array => "array",
+        Type::Null => "null",
+    })
+}
+
+/// A string, or a list of strings (better-auth's `z.string().or(z.array(z.string()))`).
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(untagged)]
+pub enum OneOrMany {
+    /// One value.
+    One(String),
+    /// Several.
+    Many(Vec<String>),
+}
+
+impl OneOrMany {
+    /// The values.
+    pub fn into_vec(self) -> Vec<String> {
+        match self {
+            Self::One(value) => vec![value],
+            Self::Many(values) => values,
+        }
+    }
+}
+
+/// For `Option<Option<T>>` fields: absent is `None`, `null` is `Some(None)`.
+pub fn present<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
+}
+
+/// The zod issue for a string shorter than one character.
+pub fn too_short(path: &str) -> String {
+    format!("[body.{path}] Too small: expected string to have >=1 characters")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, Deserialize, utoipa::ToSchema)]
+    #[allow(dead_code)]
+    struct Sample {
+        name: String,
+        data: Inner,
+    }
+
+    #[derive(Debug, Deserialize, utoipa::ToSchema)]
+    #[allow(dead_code)]
+    struct Inner {
+        flag: bool,
+    }
+
+    fn message_for(json: serde_json::Value) -> String {
+        let err = serde_path_to_error::deserialize::<_, Sample>(json).unwrap_err();
+        issue::<Sample>(&err)
+    }
+
+    #[test]
+    fn missing_and_mistyped_fields_read_as_zod_issues() {
+        assert_eq!(
+            message_for(serde_json::json!({ "data": { "flag": true } })),
+            "[body.name] Invalid input: expected string, received undefined"
+        );
+        assert_eq!(
+            message_for(serde_json::json!({ "name": 5, "data": { "flag": true } })),
+            "[body.name] Invalid input: expected string, received number"
+        );
+        assert_eq!(
+            message_for(serde_json::json!({ "name": "x", "data": { "flag": "yes" } })),
+            "[body.data.flag] Invalid input: expected boolean, received string"
+        );
+        assert_eq!(
+            message_for(serde_json::json!({ "name": "x", "data": {} })),
+            "[body.data.flag] Invalid input: expected boolean, received undefined"
+        );
+    }
+}
