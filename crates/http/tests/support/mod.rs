@@ -9,7 +9,7 @@ pub mod org;
 use base64::Engine as _;
 use beep_core::mail::{OutboxSettings, OutboxWorker};
 use beep_core::session_cache::{LocalSessionCache, SessionCache};
-use beep_core::{Auth, AuthConfig, EmailConfig, HashingConfig, ManualClock};
+use beep_core::{Auth, AuthConfig, EmailConfig, HashingConfig, ManualClock, OrganizationConfig};
 use beep_domain::Secret;
 use beep_email::{Transport, TransportConfig};
 use beep_http::{AppState, HttpSettings, TrustedOrigins};
@@ -46,6 +46,8 @@ pub struct Options {
     pub auto_sign_in_after_verification: bool,
     /// The anti-enumeration answer floor (short by default, so tests run fast).
     pub enumeration_floor: std::time::Duration,
+    /// Organization limits and invitation links.
+    pub organization: OrganizationConfig,
 }
 
 impl Options {
@@ -72,6 +74,7 @@ impl Default for Options {
             require_verification: false,
             auto_sign_in_after_verification: false,
             enumeration_floor: std::time::Duration::from_millis(20),
+            organization: OrganizationConfig::default(),
         }
     }
 }
@@ -126,6 +129,10 @@ impl TestServer {
                 auto_sign_in_after_verification: options.auto_sign_in_after_verification,
                 enumeration_floor: options.enumeration_floor,
                 ..EmailConfig::default()
+            },
+            organization: OrganizationConfig {
+                invitation_url: format!("{public}/accept-invitation/{{id}}"),
+                ..options.organization.clone()
             },
             secret: Secret::new(SECRET.to_owned()),
             ..AuthConfig::default()
