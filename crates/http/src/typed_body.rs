@@ -9,12 +9,12 @@ use crate::state::AppState;
 use axum::extract::{FromRequest, Request};
 use serde::Deserialize;
 use serde::de::{DeserializeOwned, Deserializer};
-use utoipa::PartialSchema;
 use utoipa::openapi::RefOr;
 use utoipa::openapi::schema::{Schema, SchemaType, Type};
+use utoipa::{PartialSchema, ToSchema};
 
 /// A request body type: read by serde, described by utoipa, checked further by `check`.
-pub trait Checked: DeserializeOwned + PartialSchema {
+pub trait Checked: DeserializeOwned + ToSchema {
     /// zod-style issues (`[body.name] Too small: …`) that serde cannot find.
     fn check(&self) -> Vec<String> {
         Vec::new()
@@ -41,7 +41,7 @@ impl<T: Checked> FromRequest<AppState> for Typed<T> {
 }
 
 /// A zod-style issue for a serde error at a path.
-fn issue<T: PartialSchema>(err: &serde_path_to_error::Error<serde_json::Error>) -> String {
+fn issue<T: ToSchema>(err: &serde_path_to_error::Error<serde_json::Error>) -> String {
     let path = err.path().to_string();
     let at = |field: &str| match (path.as_str(), field) {
         (".", "") => "body".to_owned(),
@@ -59,7 +59,7 @@ fn issue<T: PartialSchema>(err: &serde_path_to_error::Error<serde_json::Error>) 
         } else {
             format!("{path}.{field}")
         };
-        let expected = type_at(&T::schema(), &full).unwrap_or("value");
+        let expected = type_at::<T>(&full).unwrap_or("value");
         return format!(
             "[{}] Invalid input: expected {expected}, received undefined",
             at(field)
@@ -67,7 +67,7 @@ fn issue<T: PartialSchema>(err: &serde_path_to_error::Error<serde_json::Error>) 
     }
     if let Some(rest) = inner.strip_prefix("invalid type: ") {
         let (received, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
-        let expected = type_at(&T::schema(), &path)
+        let expected = type_at::<T>(&path)
             .unwrap_or_else(|| zod_name(expected.split(" at line").next().unwrap_or("")));
         return format!(
             "[{}] Invalid input: expected {expected}, received {}",
@@ -94,22 +94,31 @@ fn zod_name(serde_text: &str) -> &'static str {
     }
 }
 
-/// The JSON type the schema gives the property at a dotted path.
-fn type_at(schema: &RefOr<Schema>, path: &str) -> Option<&'static str> {
-    let mut current = match schema {
-        RefOr::T(schema) => schema,
-        RefOr::Ref(_) => return None,
+/// The JSON type `T`'s schema gives the property at a dotted path (following references to
+/// the schemas `T` uses).
+fn type_at<T: PartialSchema + ToSchema>(path: &str) -> Option<&'static str> {
+    let mut named = Vec::new();
+    T::schemas(&mut named);
+    let resolve = |schema: &RefOr<Schema>| -> Option<Schema> {
+        match schema {
+            RefOr::T(schema) => Some(schema.clone()),
+            RefOr::Ref(reference) => {
+                let name = reference.ref_location.rsplit('/').next()?;
+                match &named.iter().find(|(n, _)| n == name)?.1 {
+                    RefOr::T(schema) => Some(schema.clone()),
+                    RefOr::Ref(_) => None,
+                }
+            }
+        }
     };
+    let mut current = resolve(&T::schema())?;
     for segment in path.split('.').filter(|s| !s.is_empty()) {
-        let Schema::Object(object) = current else {
+        let Schema::Object(object) = &current else {
             return None;
         };
-        current = match object.properties.get(segment)? {
-            RefOr::T(schema) => schema,
-            RefOr::Ref(_) => return None,
-        };
+        current = resolve(object.properties.get(segment)?)?;
     }
-    let kind = match current {
+    let kind = match &current {
         Schema::Object(object) => match &object.schema_type {
             SchemaType::Type(kind) => kind.clone(),
             SchemaType::Array(kinds) => kinds.iter().find(|k| **k != Type::Null)?.clone(),

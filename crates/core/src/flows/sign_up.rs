@@ -218,13 +218,21 @@ pub(crate) fn validate_name(name: &str) -> Result<String, AuthError> {
 }
 
 pub(crate) fn validate_image(image: Option<String>) -> Result<Option<String>, AuthError> {
-    match image {
+    validate_picture("image", image)
+}
+
+/// An avatar or logo URL named `field`: at most [`MAX_IMAGE_CHARS`], no control characters.
+pub(crate) fn validate_picture(
+    field: &'static str,
+    url: Option<String>,
+) -> Result<Option<String>, AuthError> {
+    match url {
         Some(url) if url.chars().count() > MAX_IMAGE_CHARS => Err(AuthError::InvalidField {
-            field: "image",
+            field,
             reason: "is too long",
         }),
         Some(url) if url.chars().any(char::is_control) => Err(AuthError::InvalidField {
-            field: "image",
+            field,
             reason: "contains control characters",
         }),
         other => Ok(other),

@@ -4,7 +4,7 @@
 use super::{
     Flow, OrgCode, OrganizationError, Refusal, Touched, membership, named_or_active, refuse,
 };
-use crate::flows::validate_image;
+use crate::flows::validate_picture;
 use crate::{ActiveSession, Auth, AuthError};
 use beep_domain::{
     Audit, Invitation, Member, MemberId, MemberRole, MemberStatus, Organization, OrganizationId,
@@ -142,7 +142,7 @@ impl Auth {
         }
         let name = check_name("name", &input.name)?;
         let slug = check_slug("slug", &input.slug)?;
-        let logo = validate_image(input.logo)?;
+        let logo = validate_picture("logo", input.logo)?;
         let user = &caller.user;
         let now = self.now();
         let tx = self.store().write().await?;
@@ -250,7 +250,10 @@ impl Auth {
             .as_deref()
             .map(|s| check_slug("data.slug", s))
             .transpose()?;
-        let logo = change.logo.map(validate_image).transpose()?;
+        let logo = change
+            .logo
+            .map(|logo| validate_picture("data.logo", logo))
+            .transpose()?;
         let Some(org_id) = named_or_active(organization_id, caller) else {
             return refuse(OrganizationError::invalid(OrgCode::ORGANIZATION_NOT_FOUND));
         };

@@ -4,7 +4,7 @@
 
 use super::orgs::check_name;
 use super::{Flow, OrgCode, OrganizationError, Touched, may, membership, named_or_active, refuse};
-use crate::{ActiveSession, Auth};
+use crate::{ActiveSession, Auth, AuthError};
 use beep_domain::{
     Audit, Member, OrganizationId, PermissionRequest, Roles, Team, TeamId, TeamMember,
     TeamMemberId, UserId,
@@ -124,14 +124,17 @@ impl Auth {
         organization_id: Option<&str>,
     ) -> Flow<Team> {
         let name = name.map(|n| check_name("data.name", n)).transpose()?;
-        let conn = self.store().conn();
+        let tx = self.store().write().await?;
+        if let Some(org_id) = named_or_active(organization_id, caller) {
+            organizations::lock(&tx, &org_id).await?;
+        }
         let not_allowed =
             || OrganizationError::forbidden(OrgCode::YOU_ARE_NOT_ALLOWED_TO_UPDATE_THIS_TEAM);
         let (org_id, me) = self
-            .team_organization(conn, caller, organization_id, not_allowed())
+            .team_organization(&tx, caller, organization_id, not_allowed())
             .await?;
         let team_id = TeamId::unchecked(team_id);
-        let in_team = teams::member(conn, &team_id, &caller.user.id).await?;
+        let in_team = teams::member(&tx, &team_id, &caller.user.id).await?;
         if !may(
             &me,
             in_team.as_ref(),
@@ -139,16 +142,18 @@ impl Auth {
         ) {
             return refuse(not_allowed());
         }
-        if teams::find_in(conn, &org_id, team_id.as_str())
+        if teams::find_in(&tx, &org_id, team_id.as_str())
             .await?
             .is_none()
         {
             return refuse(OrganizationError::invalid(OrgCode::TEAM_NOT_FOUND));
         }
-        teams::rename(conn, &team_id, name.as_deref(), &caller.user.id, self.now()).await?;
-        teams::find(conn, team_id.as_str())
+        teams::rename(&tx, &team_id, name.as_deref(), &caller.user.id, self.now()).await?;
+        let team = teams::find(&tx, team_id.as_str())
             .await?
-            .ok_or_else(|| OrganizationError::invalid(OrgCode::TEAM_NOT_FOUND).into())
+            .ok_or_else(|| AuthError::from(OrganizationError::invalid(OrgCode::TEAM_NOT_FOUND)))?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(team)
     }
 
     /// `organization/remove-team`: owners and admins remove a team (never the last one, nor

@@ -250,11 +250,9 @@ pub(crate) fn operations() -> Vec<Op> {
             .ok_of::<InvitationDetailsJson>("The invitation with its organization and inviter")
             .error(
                 "400",
-                &format!(
-                    "`VALIDATION_ERROR` (no `id`, or a parameter given twice); \
-                     `INVITATION_NOT_FOUND`, `ORGANIZATION_NOT_FOUND`, \
-                     `INVITER_IS_NO_LONGER_A_MEMBER_OF_THE_ORGANIZATION`"
-                ),
+                "`VALIDATION_ERROR` (no `id`, or a parameter given twice); \
+                 `INVITATION_NOT_FOUND`, `ORGANIZATION_NOT_FOUND`, \
+                 `INVITER_IS_NO_LONGER_A_MEMBER_OF_THE_ORGANIZATION`",
             )
             .error(
                 "403",
