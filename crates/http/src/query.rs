@@ -17,6 +17,7 @@ where
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        refuse_nul(parts.uri.query().unwrap_or_default())?;
         match axum::extract::Query::<T>::from_request_parts(parts, state).await {
             Ok(axum::extract::Query(value)) => Ok(Self(value)),
             Err(rejection) => {
@@ -28,4 +29,15 @@ where
             }
         }
     }
+}
+
+/// A query string with an encoded NUL character is refused: no value may hold one (the
+/// databases cannot store it in text).
+pub fn refuse_nul(query: &str) -> Result<(), ApiError> {
+    if query.to_ascii_lowercase().contains("%00") {
+        return Err(ApiError::validation(&[
+            "[query] Invalid input: contains a NUL character".to_owned(),
+        ]));
+    }
+    Ok(())
 }

@@ -29,6 +29,11 @@ impl<T: Checked> FromRequest<AppState> for Typed<T> {
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
         let object = crate::body::read(req, state, false).await?.into_object();
+        if let Some(path) = nul_at(&object, "body") {
+            return Err(ApiError::validation(&[format!(
+                "[{path}] Invalid input: contains a NUL character"
+            )]));
+        }
         let value: T = serde_path_to_error::deserialize(object)
             .map_err(|err| ApiError::validation(&[issue::<T>(&err)]))?;
         let issues = value.check();
@@ -37,6 +42,28 @@ impl<T: Checked> FromRequest<AppState> for Typed<T> {
         } else {
             Err(ApiError::validation(&issues))
         }
+    }
+}
+
+/// Where the first NUL character sits in a JSON value (a key or a string), if any.
+/// PostgreSQL cannot store one in text, so such input is refused as bad input up front.
+fn nul_at(value: &serde_json::Value, path: &str) -> Option<String> {
+    use serde_json::Value;
+    match value {
+        Value::String(text) if text.contains('\0') => Some(path.to_owned()),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, item)| nul_at(item, &format!("{path}.{i}"))),
+        Value::Object(map) => map.iter().find_map(|(key, item)| {
+            let at = format!("{path}.{key}");
+            if key.contains('\0') {
+                Some(at)
+            } else {
+                nul_at(item, &at)
+            }
+        }),
+        _ => None,
     }
 }
 
@@ -191,6 +218,13 @@ mod tests {
     fn message_for(json: serde_json::Value) -> String {
         let err = serde_path_to_error::deserialize::<_, Sample>(json).unwrap_err();
         issue::<Sample>(&err)
+    }
+
+    #[test]
+    fn a_nul_anywhere_is_found_with_its_path() {
+        let value = serde_json::json!({ "data": { "names": ["ok", "bad\u{0}"] } });
+        assert_eq!(nul_at(&value, "body").as_deref(), Some("body.data.names.1"));
+        assert_eq!(nul_at(&serde_json::json!({ "a": "fine" }), "body"), None);
     }
 
     #[test]

@@ -23,7 +23,60 @@ on_both!(
     accepting_joins_the_invited_teams_and_acts_in_them => accepting_joins_the_invited_teams_and_acts_in_them,
     twenty_parallel_accepts_make_one_member => twenty_parallel_accepts_make_one_member,
     the_lists_show_who_may_see_what => the_lists_show_who_may_see_what,
+    an_invitation_from_someone_no_longer_a_member_cannot_be_accepted => an_invitation_from_someone_no_longer_a_member_cannot_be_accepted,
+    one_address_gets_at_most_five_invitation_mails_in_ten_minutes => one_address_gets_at_most_five_invitation_mails_in_ten_minutes,
 );
+
+async fn an_invitation_from_someone_no_longer_a_member_cannot_be_accepted(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let crew = crew(&server, "acme").await;
+    let grace = verified_person(&server, "grace@example.com").await;
+    let invited = invite(
+        &server,
+        &crew.admin,
+        &crew.org,
+        "grace@example.com",
+        json!("admin"),
+    )
+    .await;
+    let admin = member_id(&server, &crew.owner, &crew.org, "admin-acme@example.com").await;
+    server
+        .post(
+            "/organization/remove-member",
+            json!({ "memberIdOrEmail": admin, "organizationId": crew.org }),
+            Some(&crew.owner),
+        )
+        .await;
+
+    let (accepted, _) = accept(&server, &grace, invited.json["id"].as_str().unwrap()).await;
+
+    assert_eq!(
+        accepted.error(),
+        (
+            400,
+            "INVITER_IS_NO_LONGER_A_MEMBER_OF_THE_ORGANIZATION".into()
+        )
+    );
+}
+
+async fn one_address_gets_at_most_five_invitation_mails_in_ten_minutes(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let ada = verified_person(&server, "ada@example.com").await;
+    let mut replies = Vec::new();
+    for i in 0..6 {
+        let org = id_of(&create_org(&server, &ada, &format!("org{i}")).await);
+        replies.push(invite(&server, &ada, &org, "target@example.com", json!("member")).await);
+    }
+
+    assert!(replies[..5].iter().all(|r| r.status == 200));
+    assert_eq!(replies[5].status, 429, "{}", replies[5].text);
+    assert!(replies[5].header("x-retry-after").is_some());
+    assert_eq!(
+        server.rows("invitation").await,
+        5,
+        "no invitation without its mail"
+    );
+}
 
 async fn answer(server: &TestServer, path: &str, who: &Session, id: &str) -> Reply {
     server

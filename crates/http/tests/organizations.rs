@@ -230,6 +230,13 @@ async fn bad_bodies_are_refused_before_the_session_is_looked_at(backend: Backend
     let not_an_object = server
         .post("/organization/create", json!(["Acme"]), Some(&ada))
         .await;
+    let nul = server
+        .post(
+            "/organization/create",
+            json!({ "name": "A\u{0}B", "slug": "nul" }),
+            Some(&ada),
+        )
+        .await;
 
     assert_eq!(missing.error(), (400, "VALIDATION_ERROR".into()));
     assert_eq!(
@@ -251,6 +258,10 @@ async fn bad_bodies_are_refused_before_the_session_is_looked_at(backend: Backend
     );
     assert_eq!(not_json.error(), (400, "BAD_REQUEST".into()));
     assert_eq!(not_an_object.error(), (400, "VALIDATION_ERROR".into()));
+    assert_eq!(
+        nul.json["message"],
+        "[body.name] Invalid input: contains a NUL character"
+    );
     assert_eq!(server.rows("organization").await, orgs_before);
 }
 

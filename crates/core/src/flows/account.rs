@@ -4,8 +4,7 @@ use super::sign_up::{validate_image, validate_name};
 use super::{ActiveSession, ClientInfo, SignedIn};
 use crate::{Auth, AuthError};
 use beep_domain::{Account, PlainPassword, Secret, User};
-use beep_store::StoreError;
-use beep_store::repos::{accounts, organizations, outbox, sessions, users, verifications};
+use beep_store::repos::{accounts, outbox, sessions, users, verifications};
 
 /// Profile fields to change; `None` leaves a field alone.
 #[derive(Debug, Clone, Default)]
@@ -117,7 +116,9 @@ impl Auth {
         Ok(signed_in)
     }
 
-    /// Deletes the user, their personal organization, sessions, accounts and memberships.
+    /// Deletes the user, their personal organization (and any where they are alone),
+    /// sessions, accounts and memberships. The last owner of an organization with other
+    /// members is refused: it would be left without one.
     pub async fn delete_user(
         &self,
         current: &ActiveSession,
@@ -141,12 +142,12 @@ impl Auth {
             (None, false) => {}
         }
         let tx = self.store().write().await?;
-        organizations::delete_personal_of(&tx, &user.id).await?;
+        let touched = self.release_organizations_of(&tx, &user.id).await?;
         // Pending links die with the user, and no mail keeps their address.
         verifications::delete_created_by(&tx, &user.id).await?;
         outbox::delete_for_user(&tx, &user.id, user.email.as_str()).await?;
         users::delete(&tx, &user.id).await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        self.commit_and_announce(tx, touched).await?;
         self.user_changed(&user.id).await;
         tracing::info!(user_id = %user.id, "user deleted");
         Ok(())

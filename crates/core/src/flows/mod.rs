@@ -64,6 +64,9 @@ impl Auth {
         client: &ClientInfo,
     ) -> Result<(Session, SessionToken), StoreError> {
         let now = self.now();
+        // Locked as every rewrite of the user's organization context does, so a membership
+        // change committing meanwhile cannot miss this session.
+        beep_store::repos::users::lock(conn, &user.id).await?;
         let (organization_context, active_organization_id) =
             hooks::on_session_created(conn, user).await?;
         let lifetime = if remember_me {

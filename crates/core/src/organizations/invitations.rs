@@ -162,6 +162,13 @@ impl Auth {
             ));
         }
         let team_ids = invited_teams(&tx, &org, &input.team_ids).await?;
+        // No invitation without its mail: past the per-recipient mail limit, none is made.
+        if !self.may_mail(&tx, &email, &[Template::Invitation]).await? {
+            let window = self.config().email.recipient_window.num_seconds();
+            return Err(crate::AuthError::TooManyAttempts {
+                retry_after_secs: u64::try_from(window).unwrap_or(600),
+            });
+        }
         let invitation = Invitation {
             id: InvitationId::generate(),
             organization_id: org.id.clone(),
@@ -234,11 +241,27 @@ impl Auth {
             &caller.user,
             OrgCode::EMAIL_VERIFICATION_REQUIRED_BEFORE_ACCEPTING_OR_REJECTING_INVITATION,
         )?;
-        let org_id = &invitation.organization_id;
         let user = &caller.user;
         let tx = self.store().write().await?;
-        if !organizations::lock(&tx, org_id).await? {
+        if !organizations::lock(&tx, &invitation.organization_id).await? {
             return refuse(OrganizationError::invalid(OrgCode::ORGANIZATION_NOT_FOUND));
+        }
+        users::lock(&tx, &user.id).await?;
+        // Read again under the lock: what was read before may have been answered, or lost a
+        // team, meanwhile.
+        let invitation = match invitations::find(&tx, &invitation.id).await? {
+            Some(inv) if inv.status == InvitationStatus::Pending => inv,
+            _ => return refuse(OrganizationError::invalid(OrgCode::INVITATION_NOT_FOUND)),
+        };
+        let org_id = &invitation.organization_id;
+        // An invitation is only as good as its inviter's standing.
+        if members::find(&tx, org_id, &invitation.inviter_id)
+            .await?
+            .is_none()
+        {
+            return refuse(OrganizationError::invalid(
+                OrgCode::INVITER_IS_NO_LONGER_A_MEMBER_OF_THE_ORGANIZATION,
+            ));
         }
         if members::find(&tx, org_id, &user.id).await?.is_some() {
             return refuse(OrganizationError::invalid(
@@ -298,8 +321,7 @@ impl Auth {
         let mut touched = Touched::default();
         self.refresh_all(&tx, std::slice::from_ref(&user.id), &mut touched)
             .await?;
-        tx.commit().await.map_err(StoreError::from)?;
-        touched.announce(self).await;
+        self.commit_and_announce(tx, touched).await?;
         tracing::info!(organization_id = %org_id, user_id = %user.id, "invitation accepted");
         let accepted = Invitation {
             status: InvitationStatus::Accepted,

@@ -2,9 +2,7 @@
 //! and permission checks.
 
 use super::orgs::OrganizationRef;
-use super::{
-    Flow, OrgCode, OrganizationError, Refusal, Touched, may, membership, named_or_active, refuse,
-};
+use super::{Flow, OrgCode, OrganizationError, Touched, may, membership, named_or_active, refuse};
 use crate::{ActiveSession, Auth, AuthError};
 use beep_domain::{
     Member, Organization, OrganizationId, PermissionRequest, Roles, TeamId, User, UserId,
@@ -92,6 +90,18 @@ fn filter_of(query: &MemberListQuery) -> Result<Option<MemberFilter>, AuthError>
     };
     let field = member_field("filterField", field)?;
     let comparison = comparison(query.filter_operator.as_deref())?;
+    let on_text = matches!(
+        comparison,
+        Comparison::Contains | Comparison::StartsWith | Comparison::EndsWith
+    );
+    if on_text && field == MemberField::CreatedAt {
+        return Err(AuthError::InvalidParameter {
+            parameter: "filterOperator",
+            reason: "Invalid option: createdAt is compared with eq, ne, lt, lte, gt, gte, in \
+                     or not_in"
+                .to_owned(),
+        });
+    }
     let several = matches!(comparison, Comparison::In | Comparison::NotIn);
     let values: Vec<&str> = if several {
         query
@@ -129,6 +139,16 @@ fn filter_of(query: &MemberListQuery) -> Result<Option<MemberFilter>, AuthError>
         comparison,
         values,
     }))
+}
+
+/// The most members one page holds, whatever is asked for.
+pub(super) const MAX_PAGE: u64 = 1000;
+/// The furthest a page may start (the databases take a signed 64-bit offset).
+const MAX_OFFSET: u64 = i64::MAX as u64;
+
+/// A page size: as asked (at most [`MAX_PAGE`]), or `default` when not asked or zero.
+pub(super) fn page_size(asked: Option<u64>, default: u64) -> u64 {
+    asked.filter(|n| *n > 0).unwrap_or(default).min(MAX_PAGE)
 }
 
 /// Whether taking `owner` away from `target` would leave its organization without one.
@@ -189,11 +209,8 @@ impl Auth {
             .organization_of_member_read(caller, &query.organization)
             .await?;
         let page = MemberPage {
-            limit: query
-                .limit
-                .filter(|n| *n > 0)
-                .unwrap_or(self.config().organization.membership_limit),
-            offset: query.offset.unwrap_or(0),
+            limit: page_size(query.limit, self.config().organization.membership_limit),
+            offset: query.offset.unwrap_or(0).min(MAX_OFFSET),
             sort,
             filter,
         };
@@ -223,7 +240,9 @@ impl Auth {
         } else {
             members::find_by_id(&tx, member_id_or_email).await?
         };
-        let Some((target, user)) = target else {
+        // A member of another organization is not found here, before any rule says more
+        // about them (better-auth checks this last, which tells owners elsewhere apart).
+        let Some((target, user)) = target.filter(|(t, _)| t.organization_id == org_id) else {
             return refuse(OrganizationError::invalid(OrgCode::MEMBER_NOT_FOUND));
         };
         if target.role.is_owner() && (!me.role.is_owner() || is_last_owner(&tx, &target).await?) {
@@ -235,9 +254,6 @@ impl Auth {
             return refuse(OrganizationError::unauthenticated(
                 OrgCode::YOU_ARE_NOT_ALLOWED_TO_DELETE_THIS_MEMBER,
             ));
-        }
-        if target.organization_id != org_id {
-            return refuse(OrganizationError::invalid(OrgCode::MEMBER_NOT_FOUND));
         }
         let Some(org) = organizations::find(&tx, &org_id).await? else {
             return refuse(OrganizationError::invalid(OrgCode::ORGANIZATION_NOT_FOUND));
@@ -260,8 +276,7 @@ impl Auth {
         let mut touched = Touched::default();
         self.refresh_all(&tx, std::slice::from_ref(&target.user_id), &mut touched)
             .await?;
-        tx.commit().await.map_err(StoreError::from)?;
-        touched.announce(self).await;
+        self.commit_and_announce(tx, touched).await?;
         Ok(())
     }
 
@@ -274,15 +289,16 @@ impl Auth {
         role: &[String],
         organization_id: Option<&str>,
     ) -> Flow<Member> {
+        // better-auth answers an empty role with an empty 400; a code says more.
         if role.iter().all(String::is_empty) {
-            return refuse(OrganizationError::empty(Refusal::Invalid));
+            return refuse(OrganizationError::invalid(OrgCode::ROLE_NOT_FOUND));
         }
         let Some(org_id) = named_or_active(organization_id, caller) else {
             return refuse(OrganizationError::invalid(OrgCode::NO_ACTIVE_ORGANIZATION));
         };
         let roles = Roles::parse(role.iter().map(String::as_str));
         if roles.is_empty() {
-            return refuse(OrganizationError::empty(Refusal::Invalid));
+            return refuse(OrganizationError::invalid(OrgCode::ROLE_NOT_FOUND));
         }
         let tx = self.store().write().await?;
         organizations::lock(&tx, &org_id).await?;
@@ -331,8 +347,7 @@ impl Auth {
         let mut touched = Touched::default();
         self.refresh_all(&tx, std::slice::from_ref(&target.user_id), &mut touched)
             .await?;
-        tx.commit().await.map_err(StoreError::from)?;
-        touched.announce(self).await;
+        self.commit_and_announce(tx, touched).await?;
         tracing::info!(organization_id = %org_id, member_id = %target.id, role = %roles, "member role changed");
         Ok(Member {
             role: roles,
@@ -431,5 +446,47 @@ impl Auth {
             None => None,
         };
         Ok(may(&me, team_member.as_ref(), request))
+    }
+}
+
+impl Auth {
+    /// Before a user is deleted, in the deleting transaction: their personal organization,
+    /// and any organization where they are the only member, are deleted; an organization
+    /// where they are the last owner but not alone refuses the deletion (it must keep an
+    /// owner: they hand it over or remove the others first). The other members of deleted
+    /// organizations have their sessions rewritten; they are in the returned [`Touched`].
+    pub(crate) async fn release_organizations_of(
+        &self,
+        tx: &beep_store::WriteTx,
+        user: &UserId,
+    ) -> Flow<Touched> {
+        let mut memberships = members::memberships_of(tx, user).await?;
+        memberships.sort_by(|a, b| a.organization_id.cmp(&b.organization_id));
+        let mut others = Vec::new();
+        for member in memberships {
+            let org_id = &member.organization_id;
+            organizations::lock(tx, org_id).await?;
+            let Some(org) = organizations::find(tx, org_id).await? else {
+                continue;
+            };
+            let alone = members::count(tx, org_id).await? <= 1;
+            let doomed = keeps_personal_owner(&org, &member) || (member.role.is_owner() && alone);
+            if doomed {
+                others.extend(
+                    members::user_ids(tx, org_id)
+                        .await?
+                        .into_iter()
+                        .filter(|u| u != user),
+                );
+                organizations::delete(tx, org_id).await?;
+            } else if is_last_owner(tx, &member).await? {
+                return refuse(OrganizationError::invalid(
+                    OrgCode::YOU_CANNOT_LEAVE_THE_ORGANIZATION_AS_THE_ONLY_OWNER,
+                ));
+            }
+        }
+        let mut touched = Touched::default();
+        self.refresh_all(tx, &others, &mut touched).await?;
+        Ok(touched)
     }
 }

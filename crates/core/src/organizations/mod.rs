@@ -66,7 +66,7 @@ fn may(member: &Member, team: Option<&TeamMember>, request: &PermissionRequest) 
 
 /// Users whose sessions a committed change rewrote; they are reported after the commit.
 #[derive(Debug, Default)]
-struct Touched(Vec<UserId>);
+pub(crate) struct Touched(Vec<UserId>);
 
 impl Touched {
     fn user(&mut self, user: &UserId) {

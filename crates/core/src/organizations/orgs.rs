@@ -11,9 +11,9 @@ use beep_domain::{
     OrganizationType, PermissionRequest, Roles, SubscriptionStatus, SubscriptionTier, Team, TeamId,
     TeamMember, TeamMemberId, User,
 };
-use beep_store::StoreError;
 use beep_store::repos::organizations::OrganizationChange;
-use beep_store::repos::{invitations, members, organizations, sessions, teams};
+use beep_store::repos::{invitations, members, organizations, sessions, teams, users};
+use beep_store::{StoreError, WriteTx};
 
 /// Longest organization or team name, in characters.
 pub(crate) const MAX_NAME_CHARS: usize = 256;
@@ -146,6 +146,9 @@ impl Auth {
         let user = &caller.user;
         let now = self.now();
         let tx = self.store().write().await?;
+        // Taken first: it serialises this user's creations (the limit below) and the
+        // rewrite of their sessions at the end.
+        users::lock(&tx, &user.id).await?;
         if let Some(limit) = config.organization_limit
             && members::memberships_of(&tx, &user.id).await?.len() as u64 >= limit
         {
@@ -214,8 +217,7 @@ impl Auth {
         let mut touched = Touched::default();
         self.refresh_all(&tx, std::slice::from_ref(&user.id), &mut touched)
             .await?;
-        tx.commit().await.map_err(StoreError::from)?;
-        touched.announce(self).await;
+        self.commit_and_announce(tx, touched).await?;
         tracing::info!(organization_id = %org.id, user_id = %user.id, "organization created");
         Ok((org, owner))
     }
@@ -299,8 +301,7 @@ impl Auth {
         let org = organizations::find(&tx, &org_id)
             .await?
             .ok_or(AuthError::Conflict)?;
-        tx.commit().await.map_err(StoreError::from)?;
-        touched.announce(self).await;
+        self.commit_and_announce(tx, touched).await?;
         Ok(org)
     }
 
@@ -338,7 +339,7 @@ impl Auth {
             ));
         }
         let Some(org) = organizations::find(&tx, &org_id).await? else {
-            return refuse(OrganizationError::empty(Refusal::Invalid));
+            return refuse(OrganizationError::invalid(OrgCode::ORGANIZATION_NOT_FOUND));
         };
         if org.is_personal {
             return refuse(OrganizationError::forbidden(
@@ -349,8 +350,7 @@ impl Auth {
         organizations::delete(&tx, &org_id).await?;
         let mut touched = Touched::default();
         self.refresh_all(&tx, &users, &mut touched).await?;
-        tx.commit().await.map_err(StoreError::from)?;
-        touched.announce(self).await;
+        self.commit_and_announce(tx, touched).await?;
         tracing::info!(organization_id = %org.id, user_id = %caller.user.id, "organization deleted");
         Ok(org)
     }
@@ -363,11 +363,11 @@ impl Auth {
         choice: ActiveChoice,
     ) -> Flow<Option<Organization>> {
         let session = &caller.session;
-        let conn = self.store().conn();
+        let tx = self.active_change(caller).await?;
         let org_id = match choice {
             ActiveChoice::Nothing => {
                 if session.active_organization_id.is_some() {
-                    self.set_session_active(caller, None, None).await?;
+                    self.set_session_active(tx, caller, None, None).await?;
                 }
                 return Ok(None);
             }
@@ -376,38 +376,49 @@ impl Auth {
                 None => return Ok(None),
             },
             ActiveChoice::Id(id) => OrganizationId::unchecked(&id),
-            ActiveChoice::Slug(slug) => match organizations::find_by_slug(conn, &slug).await? {
+            ActiveChoice::Slug(slug) => match organizations::find_by_slug(&tx, &slug).await? {
                 Some(org) => org.id,
                 None => {
                     return refuse(OrganizationError::invalid(OrgCode::ORGANIZATION_NOT_FOUND));
                 }
             },
         };
-        if membership(conn, &org_id, caller).await?.is_none() {
+        if membership(&tx, &org_id, caller).await?.is_none() {
             return refuse(OrganizationError::forbidden(
                 OrgCode::USER_IS_NOT_A_MEMBER_OF_THE_ORGANIZATION,
             ));
         }
-        let Some(org) = organizations::find(conn, &org_id).await? else {
+        let Some(org) = organizations::find(&tx, &org_id).await? else {
             return refuse(OrganizationError::invalid(OrgCode::ORGANIZATION_NOT_FOUND));
         };
         let team = session
             .active_team_id
             .as_ref()
             .filter(|_| session.active_organization_id.as_ref() == Some(&org.id));
-        self.set_session_active(caller, Some(&org.id), team).await?;
+        self.set_session_active(tx, caller, Some(&org.id), team)
+            .await?;
         Ok(Some(org))
     }
 
-    /// Writes the session's active organization and team, and reports the change.
+    /// A transaction for changing what the caller's session acts in, holding the user's lock,
+    /// so a membership change committing meanwhile is either seen or sees this.
+    pub(super) async fn active_change(&self, caller: &ActiveSession) -> Flow<WriteTx> {
+        let tx = self.store().write().await?;
+        users::lock(&tx, &caller.user.id).await?;
+        Ok(tx)
+    }
+
+    /// Writes the session's active organization and team, commits, and reports the change.
     pub(super) async fn set_session_active(
         &self,
+        tx: WriteTx,
         caller: &ActiveSession,
         org: Option<&OrganizationId>,
         team: Option<&TeamId>,
     ) -> Flow<()> {
         let session = &caller.session;
-        sessions::set_active(self.store().conn(), &session.id, org, team, self.now()).await?;
+        sessions::set_active(&tx, &session.id, org, team, self.now()).await?;
+        tx.commit().await.map_err(StoreError::from)?;
         self.session_changed(&session.id, &session.user_id).await;
         Ok(())
     }
@@ -467,9 +478,8 @@ impl Auth {
                 OrgCode::USER_IS_NOT_A_MEMBER_OF_THE_ORGANIZATION,
             ));
         };
-        let limit = members_limit
-            .filter(|n| *n > 0)
-            .unwrap_or(self.config().organization.membership_limit);
+        let limit =
+            super::members::page_size(members_limit, self.config().organization.membership_limit);
         let members = members::all_with_users(conn, &organization.id, limit).await?;
         let invitations = visible_invitations(
             &me,

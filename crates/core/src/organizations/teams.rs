@@ -198,8 +198,7 @@ impl Auth {
         invitations::forget_team(&tx, &org_id, &team.id).await?;
         let mut touched = Touched::default();
         self.refresh_all(&tx, &acting_in_it, &mut touched).await?;
-        tx.commit().await.map_err(StoreError::from)?;
-        touched.announce(self).await;
+        self.commit_and_announce(tx, touched).await?;
         Ok(())
     }
 
@@ -211,11 +210,12 @@ impl Auth {
         choice: TeamChoice,
     ) -> Flow<Option<Team>> {
         let session = &caller.session;
+        let tx = self.active_change(caller).await?;
         let team_id = match choice {
             TeamChoice::Nothing => {
                 if session.active_team_id.is_some() {
                     let org = session.active_organization_id.as_ref();
-                    self.set_session_active(caller, org, None).await?;
+                    self.set_session_active(tx, caller, org, None).await?;
                 }
                 return Ok(None);
             }
@@ -228,11 +228,10 @@ impl Auth {
         let Some(org_id) = &session.active_organization_id else {
             return refuse(OrganizationError::invalid(OrgCode::NO_ACTIVE_ORGANIZATION));
         };
-        let conn = self.store().conn();
-        let Some(team) = teams::find_in(conn, org_id, &team_id).await? else {
+        let Some(team) = teams::find_in(&tx, org_id, &team_id).await? else {
             return refuse(OrganizationError::invalid(OrgCode::TEAM_NOT_FOUND));
         };
-        if teams::member(conn, &team.id, &caller.user.id)
+        if teams::member(&tx, &team.id, &caller.user.id)
             .await?
             .is_none()
         {
@@ -240,7 +239,7 @@ impl Auth {
                 OrgCode::USER_IS_NOT_A_MEMBER_OF_THE_TEAM,
             ));
         }
-        self.set_session_active(caller, Some(org_id), Some(&team.id))
+        self.set_session_active(tx, caller, Some(org_id), Some(&team.id))
             .await?;
         Ok(Some(team))
     }
@@ -354,8 +353,7 @@ impl Auth {
         let mut touched = Touched::default();
         self.refresh_all(&tx, std::slice::from_ref(&joined.user_id), &mut touched)
             .await?;
-        tx.commit().await.map_err(StoreError::from)?;
-        touched.announce(self).await;
+        self.commit_and_announce(tx, touched).await?;
         tracing::info!(organization_id = %org_id, team_id = %joined.team_id, "team member added");
         Ok(joined)
     }
@@ -385,8 +383,7 @@ impl Auth {
         let mut touched = Touched::default();
         self.refresh_all(&tx, std::slice::from_ref(&user_id), &mut touched)
             .await?;
-        tx.commit().await.map_err(StoreError::from)?;
-        touched.announce(self).await;
+        self.commit_and_announce(tx, touched).await?;
         Ok(())
     }
 
@@ -397,10 +394,10 @@ impl Auth {
         caller: &ActiveSession,
         input: &TeamMembership,
     ) -> Flow<TeamMember> {
-        let roles = team_roles(&input.role)?;
-        if input.role.iter().all(|r| r.trim().is_empty()) {
+        if Roles::parse(input.role.iter().map(String::as_str)).is_empty() {
             return refuse(OrganizationError::invalid(OrgCode::ROLE_NOT_FOUND));
         }
+        let roles = team_roles(&input.role)?;
         let (tx, _) = self
             .team_change(
                 caller,

@@ -12,7 +12,7 @@ ALTER TABLE "team_member" ADD COLUMN "role" varchar NOT NULL DEFAULT 'member';
 ALTER TABLE "team_member" ADD CONSTRAINT "team_member_role_not_blank" CHECK ("role" <> '');
 -- invitation.team_id holds the comma-joined ids of the teams the invitee joins.
 CREATE INDEX "idx-invitation-organization_status" ON "invitation" ("organization_id", "status");
-CREATE INDEX "idx-member-organization_id" ON "member" ("organization_id");
-CREATE INDEX "idx-session-active_organization_id" ON "session" ("active_organization_id");
+-- Removing a team finds the sessions acting in it.
+CREATE INDEX "idx-session-active_team_id" ON "session" ("active_team_id");
 -- A membership change rewrites the organization context of the member's sessions in the same
 -- transaction; the session trigger of migration 3 tells every node.

@@ -95,6 +95,23 @@ pub async fn delete(conn: &impl ConnectionTrait, id: &UserId) -> Result<bool, St
     Ok(result.rows_affected == 1)
 }
 
+/// Holds the user's row until the transaction ends (PostgreSQL: `SELECT … FOR UPDATE`;
+/// SQLite's write transactions are serial anyway). Every transaction that writes a user's
+/// sessions' organization context takes it first, so two of them cannot interleave their
+/// reads of the user's memberships with their writes.
+pub async fn lock(conn: &impl ConnectionTrait, id: &UserId) -> Result<(), StoreError> {
+    use sea_orm::{DbBackend, Statement};
+    if conn.get_database_backend() == DbBackend::Postgres {
+        conn.execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            r#"SELECT id FROM "user" WHERE id = $1 FOR UPDATE"#,
+            [id.as_str().into()],
+        ))
+        .await?;
+    }
+    Ok(())
+}
+
 /// Number of users (for tests and the CLI).
 pub async fn count(conn: &impl ConnectionTrait) -> Result<u64, StoreError> {
     use sea_orm::PaginatorTrait;

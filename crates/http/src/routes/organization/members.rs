@@ -62,6 +62,7 @@ impl ListMembersQuery {
     /// Reads the query string's pairs; a parameter other than `filterValue` given twice is
     /// refused, as is an unknown sort direction or a non-number page.
     fn parse(query: &str) -> Result<Self, ApiError> {
+        crate::query::refuse_nul(query)?;
         let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query)
             .map_err(|_| ApiError::validation(&["[query] Invalid query string".to_owned()]))?;
         let mut q = Self::default();

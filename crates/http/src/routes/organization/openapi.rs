@@ -127,8 +127,7 @@ pub(crate) fn operations() -> Vec<Op> {
             .reply(
                 "400",
                 message_error(&bad_request(
-                    "`ORGANIZATION_NOT_FOUND`, `USER_IS_NOT_A_MEMBER_OF_THE_ORGANIZATION`; no \
-                     body when the organization vanished meanwhile",
+                    "`ORGANIZATION_NOT_FOUND`, `USER_IS_NOT_A_MEMBER_OF_THE_ORGANIZATION`",
                 )),
             )
             .error(
@@ -317,8 +316,8 @@ pub(crate) fn operations() -> Vec<Op> {
             .reply(
                 "400",
                 message_error(&bad_request(
-                    "no body for an empty role; `NO_ACTIVE_ORGANIZATION`, `MEMBER_NOT_FOUND`, \
-                     `YOU_CANNOT_LEAVE_THE_ORGANIZATION_WITHOUT_AN_OWNER`, `ROLE_NOT_FOUND`, \
+                    "`ROLE_NOT_FOUND` (also an empty role), `NO_ACTIVE_ORGANIZATION`, `MEMBER_NOT_FOUND`, \
+                     `YOU_CANNOT_LEAVE_THE_ORGANIZATION_WITHOUT_AN_OWNER`, \
                      `PERSONAL_ORGANIZATION_KEEPS_ITS_OWNER`",
                 )),
             )
