@@ -110,6 +110,58 @@ async fn a_sign_out_voids_the_cookie_caches_other_nodes_believed_within_moments(
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_organization_renamed_on_one_node_is_renamed_in_sessions_on_every_node() {
+    // Five minutes of cookie cache and the in-process caches: both must let go.
+    let cluster = Cluster::start(&[("SESSION_COOKIE_CACHE_MAX_AGE", "300".into())]).await;
+    let ada = cluster.sign_up(0, "ada@example.com").await;
+    let (status, ada) = cluster
+        .post(
+            0,
+            "/api/auth/organization/create",
+            &json!({ "name": "Acme", "slug": "acme" }),
+            Some(&ada),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let name_on = |session: Value| {
+        let org = session["session"]["activeOrganizationId"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        session["session"]["organizationContext"][&org]["name"].clone()
+    };
+    for node in 1..3 {
+        for _ in 0..2 {
+            assert_eq!(
+                name_on(cluster.get_session(node, &ada, false).await),
+                "Acme"
+            );
+        }
+    }
+
+    let (status, _) = cluster
+        .post(
+            0,
+            "/api/auth/organization/update",
+            &json!({ "data": { "name": "Acme Renamed" } }),
+            Some(&ada),
+        )
+        .await;
+    assert_eq!(status, 200);
+
+    let deadline = Instant::now() + Duration::from_secs(1);
+    for node in 1..3 {
+        while name_on(cluster.get_session(node, &ada, false).await) != "Acme Renamed" {
+            assert!(
+                Instant::now() < deadline,
+                "node {node} still shows the old name"
+            );
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_sign_in_rate_limit_is_counted_across_all_nodes() {
     let cluster = Cluster::start(&[("RATE_LIMIT_ENABLED", "true".into())]).await;
 

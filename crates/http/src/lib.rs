@@ -42,5 +42,6 @@ pub mod fuzzing {
     };
     pub use crate::current_session::presented_token;
     pub use crate::error::ApiError;
+    pub use crate::routes::organization::{parse_any_request, parse_list_members_query};
     pub use crate::wire::{SessionJson, UserJson};
 }

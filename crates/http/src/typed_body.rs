@@ -29,19 +29,31 @@ impl<T: Checked> FromRequest<AppState> for Typed<T> {
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
         let object = crate::body::read(req, state, false).await?.into_object();
-        if let Some(path) = nul_at(&object, "body") {
-            return Err(ApiError::validation(&[format!(
-                "[{path}] Invalid input: contains a NUL character"
-            )]));
-        }
-        let value: T = serde_path_to_error::deserialize(object)
-            .map_err(|err| ApiError::validation(&[issue::<T>(&err)]))?;
-        let issues = value.check();
-        if issues.is_empty() {
-            Ok(Self(value))
-        } else {
-            Err(ApiError::validation(&issues))
-        }
+        parse(object).map(Self)
+    }
+}
+
+/// Reads a decoded JSON body (`{}` for an empty one) into `T`: a NUL anywhere, a field serde
+/// refuses, or an issue `T::check` finds is a 400 `VALIDATION_ERROR`.
+pub fn parse<T: Checked>(object: serde_json::Value) -> Result<T, ApiError> {
+    // serde would also read a struct from a list of its fields; a body is an object.
+    if !object.is_object() {
+        return Err(ApiError::validation(&[
+            "[body] Invalid input: expected object".to_owned(),
+        ]));
+    }
+    if let Some(path) = nul_at(&object, "body") {
+        return Err(ApiError::validation(&[format!(
+            "[{path}] Invalid input: contains a NUL character"
+        )]));
+    }
+    let value: T = serde_path_to_error::deserialize(object)
+        .map_err(|err| ApiError::validation(&[issue::<T>(&err)]))?;
+    let issues = value.check();
+    if issues.is_empty() {
+        Ok(value)
+    } else {
+        Err(ApiError::validation(&issues))
     }
 }
 

@@ -71,14 +71,37 @@ async fn a_member_of_another_organization_is_not_found_whatever_their_role(backe
     let plain = member_id(&server, &other, &elsewhere, "helper@example.com").await;
     drop(helper);
 
+    let pending = invite(
+        &server,
+        &other,
+        &elsewhere,
+        "pal@example.com",
+        json!("member"),
+    )
+    .await;
+
     let an_owner = remove(&server, &crew.owner, &crew.org, &solo_owner).await;
     let a_member = remove(&server, &crew.owner, &crew.org, &plain).await;
+    let promoted = set_role(&server, &crew.owner, &crew.org, &plain, json!("admin")).await;
+    let canceled = server
+        .post(
+            "/organization/cancel-invitation",
+            json!({ "invitationId": pending.json["id"] }),
+            Some(&crew.owner),
+        )
+        .await;
 
     assert_eq!(an_owner.error(), (400, "MEMBER_NOT_FOUND".into()));
     assert_eq!(
         a_member.error(),
         (400, "MEMBER_NOT_FOUND".into()),
         "the same answer"
+    );
+    assert_eq!(promoted.error(), (400, "MEMBER_NOT_FOUND".into()));
+    assert_eq!(
+        canceled.error(),
+        (400, "INVITATION_NOT_FOUND".into()),
+        "another organization's invitation is not there"
     );
 }
 

@@ -40,12 +40,27 @@ impl TestDb {
         }
     }
 
+    /// A fresh database on `backend` at schema `version` (for testing the migrations after).
+    pub async fn at_version(backend: Backend, version: i64) -> Self {
+        let db = match backend {
+            Backend::Sqlite => Self::sqlite_unmigrated().await,
+            Backend::Postgres => Self::postgres_unmigrated().await,
+        };
+        db.store.migrate_to(version).await.expect("migrate");
+        db
+    }
+
     /// A fresh SQLite file in the temp folder.
     pub async fn sqlite() -> Self {
+        let db = Self::sqlite_unmigrated().await;
+        db.store.migrate().await.expect("migrate sqlite");
+        db
+    }
+
+    async fn sqlite_unmigrated() -> Self {
         let path = std::env::temp_dir().join(format!("{}.db", unique_name()));
         let url = format!("sqlite://{}?mode=rwc", path.display());
         let store = Store::connect(&url, 8).await.expect("open sqlite");
-        store.migrate().await.expect("migrate sqlite");
         Self {
             store,
             url,
@@ -56,6 +71,12 @@ impl TestDb {
 
     /// A fresh PostgreSQL database.
     pub async fn postgres() -> Self {
+        let db = Self::postgres_unmigrated().await;
+        db.store.migrate().await.expect("migrate postgres");
+        db
+    }
+
+    async fn postgres_unmigrated() -> Self {
         let admin_url = admin_url();
         let name = unique_name();
         let admin = Store::connect(&admin_url, 1)
@@ -71,7 +92,6 @@ impl TestDb {
         let (base, _) = admin_url.rsplit_once('/').expect("database url has a path");
         let url = format!("{base}/{name}");
         let store = Store::connect(&url, 10).await.expect("open test database");
-        store.migrate().await.expect("migrate postgres");
         Self {
             store,
             url,

@@ -383,8 +383,10 @@ impl Auth {
         else {
             return refuse(OrganizationError::invalid(OrgCode::INVITATION_NOT_FOUND));
         };
+        // To someone outside its organization, an invitation is not there at all
+        // (better-auth: MEMBER_NOT_FOUND, which tells existing ids from others).
         let Some(me) = membership(conn, &invitation.organization_id, caller).await? else {
-            return refuse(OrganizationError::invalid(OrgCode::MEMBER_NOT_FOUND));
+            return refuse(OrganizationError::invalid(OrgCode::INVITATION_NOT_FOUND));
         };
         if !me
             .role

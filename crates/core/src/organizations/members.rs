@@ -315,8 +315,10 @@ impl Auth {
         };
         let not_allowed =
             || OrganizationError::forbidden(OrgCode::YOU_ARE_NOT_ALLOWED_TO_UPDATE_THIS_MEMBER);
+        // Another organization's member is not found (better-auth: 403, which tells the ids
+        // that exist elsewhere from those that do not).
         if target.organization_id != org_id {
-            return refuse(not_allowed());
+            return refuse(OrganizationError::invalid(OrgCode::MEMBER_NOT_FOUND));
         }
         let caller_owns = me.role.is_owner();
         if (target.role.is_owner() || roles.is_owner()) && !caller_owns {

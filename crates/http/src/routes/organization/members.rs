@@ -61,7 +61,7 @@ fn number(name: &str, value: &str) -> Result<u64, ApiError> {
 impl ListMembersQuery {
     /// Reads the query string's pairs; a parameter other than `filterValue` given twice is
     /// refused, as is an unknown sort direction or a non-number page.
-    fn parse(query: &str) -> Result<Self, ApiError> {
+    pub(super) fn parse(query: &str) -> Result<Self, ApiError> {
         crate::query::refuse_nul(query)?;
         let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query)
             .map_err(|_| ApiError::validation(&["[query] Invalid query string".to_owned()]))?;

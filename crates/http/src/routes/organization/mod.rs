@@ -25,6 +25,37 @@ use beep_core::ActiveSession;
 use beep_core::organizations::{Body, OrganizationError, Refusal};
 use http::StatusCode;
 
+/// Reads a JSON body as the request type of one of the family's POST routes (`route`
+/// picks it, modulo their number), for the fuzz targets.
+#[doc(hidden)]
+pub fn parse_any_request(route: u8, body: serde_json::Value) -> Result<(), ApiError> {
+    use crate::typed_body::parse;
+    use requests::*;
+    match route % 15 {
+        0 => parse::<CreateOrganizationBody>(body).map(drop),
+        1 => parse::<CheckSlugBody>(body).map(drop),
+        2 => parse::<UpdateOrganizationBody>(body).map(drop),
+        3 => parse::<OrganizationIdBody>(body).map(drop),
+        4 => parse::<SetActiveBody>(body).map(drop),
+        5 => parse::<InviteMemberBody>(body).map(drop),
+        6 => parse::<InvitationIdBody>(body).map(drop),
+        7 => parse::<RemoveMemberBody>(body).map(drop),
+        8 => parse::<UpdateMemberRoleBody>(body).map(drop),
+        9 => parse::<HasPermissionBody>(body).map(drop),
+        10 => parse::<CreateTeamBody>(body).map(drop),
+        11 => parse::<UpdateTeamBody>(body).map(drop),
+        12 => parse::<RemoveTeamBody>(body).map(drop),
+        13 => parse::<SetActiveTeamBody>(body).map(drop),
+        _ => parse::<TeamMemberBody>(body).map(drop),
+    }
+}
+
+/// Reads a list-members query string, for the fuzz targets.
+#[doc(hidden)]
+pub fn parse_list_members_query(query: &str) -> Result<(), ApiError> {
+    members::ListMembersQuery::parse(query).map(drop)
+}
+
 /// The routes of the family, relative to the base path.
 pub fn routes() -> Router<AppState> {
     use self::{invitations as inv, members as mem, orgs as org, teams as team};

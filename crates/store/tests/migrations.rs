@@ -1,0 +1,99 @@
+//! Migration 4 on a database that already holds the foundation's organizations: every
+//! member, invitation and team member keeps its data, roles become text, and the new checks
+//! hold (on SQLite, where the member and invitation tables are rebuilt, and on PostgreSQL).
+
+use beep_domain::{Email, InvitationId, OrganizationId, TeamId, UserId};
+use beep_store::repos::{invitations, members, teams};
+use beep_store::testing::TestDb;
+use beep_store::{Backend, ConnectionTrait};
+
+const NOW: &str = "2026-11-30T12:00:00Z";
+
+async fn a_schema_3_database_keeps_its_organizations(backend: Backend) {
+    let db = TestDb::at_version(backend, 3).await;
+    let conn = db.store.conn();
+    let (role, status, inv_status, kind, tier, sub) = if backend == Backend::Postgres {
+        (
+            "::member_role",
+            "::member_status",
+            "::invitation_status",
+            "::organization_type",
+            "::subscription_tier",
+            "::subscription_status",
+        )
+    } else {
+        ("", "", "", "", "", "")
+    };
+    for statement in [
+        format!(
+            "INSERT INTO \"user\" (id, name, email, email_verified, created_at, updated_at, version) VALUES ('user_a', 'Ada', 'ada@example.com', true, '{NOW}', '{NOW}', 1)"
+        ),
+        format!(
+            "INSERT INTO organization (id, name, slug, type, is_personal, subscription_tier, subscription_status, created_at, updated_at, version) VALUES ('org_a', 'Acme', 'acme', 'team'{kind}, false, 'free'{tier}, 'active'{sub}, '{NOW}', '{NOW}', 1)"
+        ),
+        format!(
+            "INSERT INTO member (id, organization_id, user_id, role, status, created_at, updated_at, version) VALUES ('mem_a', 'org_a', 'user_a', 'owner'{role}, 'active'{status}, '{NOW}', '{NOW}', 1)"
+        ),
+        format!(
+            "INSERT INTO invitation (id, organization_id, email, role, team_id, status, expires_at, inviter_id, created_at, updated_at, version) VALUES ('inv_a', 'org_a', 'grace@example.com', 'admin'{role}, 'team_a', 'pending'{inv_status}, '2026-12-02T12:00:00Z', 'user_a', '{NOW}', '{NOW}', 1)"
+        ),
+        format!(
+            "INSERT INTO team (id, name, organization_id, created_at, updated_at, version) VALUES ('team_a', 'Core', 'org_a', '{NOW}', '{NOW}', 1)"
+        ),
+        format!(
+            "INSERT INTO team_member (id, team_id, user_id, created_at, updated_at, version) VALUES ('tmem_a', 'team_a', 'user_a', '{NOW}', '{NOW}', 1)"
+        ),
+    ] {
+        conn.execute_unprepared(&statement).await.expect(&statement);
+    }
+
+    db.store.migrate().await.unwrap();
+
+    let org = OrganizationId::unchecked("org_a");
+    let user = UserId::unchecked("user_a");
+    let member = members::find(conn, &org, &user).await.unwrap().unwrap();
+    assert_eq!(member.role.stored(), "owner");
+    let invitation = invitations::find(conn, &InvitationId::unchecked("inv_a"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(invitation.role.stored(), "admin");
+    assert_eq!(invitation.team_ids, [TeamId::unchecked("team_a")]);
+    assert_eq!(invitation.email, Email::parse("grace@example.com").unwrap());
+    let in_team = teams::member(conn, &TeamId::unchecked("team_a"), &user)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        in_team.role.stored(),
+        "member",
+        "team members start as members"
+    );
+    let several = conn
+        .execute_unprepared("UPDATE member SET role = 'admin,member' WHERE id = 'mem_a'")
+        .await;
+    let blank = conn
+        .execute_unprepared("UPDATE member SET role = '' WHERE id = 'mem_a'")
+        .await;
+    assert!(several.is_ok(), "several roles fit now");
+    assert!(blank.is_err(), "no member without a role");
+    let duplicate = conn
+        .execute_unprepared(&format!(
+            "INSERT INTO member (id, organization_id, user_id, role, status, created_at, updated_at, version) VALUES ('mem_b', 'org_a', 'user_a', 'member', 'active'{status}, '{NOW}', '{NOW}', 1)"
+        ))
+        .await;
+    assert!(
+        duplicate.is_err(),
+        "one membership per user and organization, still"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_sqlite_a_schema_3_database_keeps_its_organizations() {
+    a_schema_3_database_keeps_its_organizations(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_postgres_a_schema_3_database_keeps_its_organizations() {
+    a_schema_3_database_keeps_its_organizations(Backend::Postgres).await;
+}
