@@ -2,12 +2,10 @@
 //! member, permission checks (the owner/admin/member matrix), the session context these
 //! change on every device of the member, and races on one organization.
 
-mod support;
-
+use crate::support::org::*;
+use crate::support::*;
 use beep_store::Backend;
 use serde_json::{Value, json};
-use support::org::*;
-use support::*;
 
 on_both!(
     list_members_pages_sorts_and_filters_with_a_total => list_members_pages_sorts_and_filters_with_a_total,

@@ -1,12 +1,10 @@
 //! Teams over HTTP: creating, listing, renaming and removing them, the active team, team
 //! members, and team-level roles (a team admin manages their team and nothing else).
 
-mod support;
-
+use crate::support::org::*;
+use crate::support::*;
 use beep_store::Backend;
 use serde_json::{Value, json};
-use support::org::*;
-use support::*;
 
 on_both!(
     owners_and_admins_create_teams_members_do_not => owners_and_admins_create_teams_members_do_not,

@@ -2,12 +2,10 @@
 //! list; the session context those change; bad input. Shapes and codes as better-auth's
 //! organization plugin answers them.
 
-mod support;
-
+use crate::support::org::*;
+use crate::support::*;
 use beep_store::Backend;
 use serde_json::{Value, json};
-use support::org::*;
-use support::*;
 
 on_both!(
     creating_makes_the_caller_owner_with_a_team_and_acts_in_it => creating_makes_the_caller_owner_with_a_team_and_acts_in_it,

@@ -2,14 +2,12 @@
 //! moved clock, resending, the invited and verified address, answering once (also under 20
 //! parallel accepts), cancelling, and the lists.
 
-mod support;
-
+use crate::support::mail::*;
+use crate::support::org::*;
+use crate::support::*;
 use beep_store::Backend;
 use chrono::Duration;
 use serde_json::{Value, json};
-use support::mail::*;
-use support::org::*;
-use support::*;
 
 on_both!(
     the_invitation_mail_carries_a_link_that_lets_the_invitee_join => the_invitation_mail_carries_a_link_that_lets_the_invitee_join,
