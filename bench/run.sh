@@ -97,6 +97,13 @@ for db in sqlite postgres postgres+redis; do
   run_wrk ok "$DURATION" "$CONNS" | record "$tag,\"scenario\":\"ok\""
   run_wrk get-session "$DURATION" "$CONNS" BENCH_COOKIE="$token" | record "$tag,\"scenario\":\"get-session-cache-off\""
   run_wrk get-session "$DURATION" "$CONNS" BENCH_BEARER="$bearer" | record "$tag,\"scenario\":\"get-session-bearer\""
+  # The organization family's reads: the caller's active (personal) organization with its
+  # members, invitations and teams; and a permission check (a POST, so with the origin).
+  run_wrk route "$DURATION" "$CONNS" BENCH_COOKIE="$token" BENCH_PATH=/organization/get-full-organization \
+    | record "$tag,\"scenario\":\"org-get-full\""
+  run_wrk route "$DURATION" "$CONNS" BENCH_COOKIE="$token" BENCH_METHOD=POST BENCH_PATH=/organization/has-permission \
+    BENCH_ORIGIN="http://127.0.0.1:$PORT" BENCH_BODY='{"permissions":{"member":["create"]}}' \
+    | record "$tag,\"scenario\":\"org-has-permission\""
   # Hashing does not depend on Redis: the password scenarios run once per database.
   if [ -z "$redis" ]; then
     run_wrk get-session "$DURATION" 8 BENCH_COOKIE="$token" | record "$tag,\"scenario\":\"get-session-quiet-c8\""

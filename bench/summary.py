@@ -86,3 +86,8 @@ for db in ("sqlite", "postgres", "postgres+redis"):
     if idle:
         mb = idle["rss_kib"] * 1024 / 1e6
         target("idle RSS", db, f"{mb:.1f} MB", "<= 30 MB", mb <= 30)
+    full = find("beep-iam", db, "org-get-full")
+    perm = find("beep-iam", db, "org-has-permission")
+    if ok and full and perm:
+        print(f"| organization reads / `/ok` (no goal) | {db} | get-full-organization "
+              f"{full['rps'] / ok['rps']:.2f}, has-permission {perm['rps'] / ok['rps']:.2f} | — | — |")

@@ -1,5 +1,7 @@
 -- wrk script for beep-iam's benchmarks (bench/run.sh).
---   BENCH_MODE      ok | get-session | sign-in | sign-up
+--   BENCH_MODE      ok | get-session | sign-in | sign-up | route
+--   route: BENCH_METHOD, BENCH_PATH (under /api/auth), BENCH_BODY (JSON), with BENCH_COOKIE
+--          and BENCH_ORIGIN (a cookie-bearing POST must name a trusted origin)
 --   BENCH_COOKIE    Cookie header (get-session); BENCH_BEARER: Authorization bearer value
 --   BENCH_EMAIL, BENCH_PASSWORD   an existing user (sign-in)
 --   BENCH_RUN_ID    keeps sign-up emails unique across runs
@@ -23,6 +25,18 @@ elseif mode == "get-session" then
   local bearer = os.getenv("BENCH_BEARER") or ""
   if cookie ~= "" then wrk.headers["cookie"] = cookie end
   if bearer ~= "" then wrk.headers["authorization"] = "Bearer " .. bearer end
+elseif mode == "route" then
+  wrk.method = os.getenv("BENCH_METHOD") or "GET"
+  wrk.path = "/api/auth" .. (os.getenv("BENCH_PATH") or "/ok")
+  local body = os.getenv("BENCH_BODY") or ""
+  if body ~= "" then
+    wrk.body = body
+    wrk.headers["content-type"] = "application/json"
+  end
+  local cookie = os.getenv("BENCH_COOKIE") or ""
+  if cookie ~= "" then wrk.headers["cookie"] = cookie end
+  local origin = os.getenv("BENCH_ORIGIN") or ""
+  if origin ~= "" then wrk.headers["origin"] = origin end
 elseif mode == "sign-in" then
   wrk.method = "POST"
   wrk.path = "/api/auth/sign-in/email"
