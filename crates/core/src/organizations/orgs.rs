@@ -423,13 +423,13 @@ impl Auth {
         Ok(())
     }
 
-    /// The organization a read names (slug, else id, else the active one), if the caller
-    /// is a member; `None` when nothing is named and none is active.
+    /// The organization a read names (slug, else id, else the active one) and the caller's
+    /// membership of it; `None` when nothing is named and none is active.
     async fn readable_organization(
         &self,
         caller: &ActiveSession,
         which: &OrganizationRef,
-    ) -> Flow<Option<Organization>> {
+    ) -> Flow<Option<(Organization, Member)>> {
         let conn = self.store().conn();
         let slug = which.slug.as_deref().filter(|s| !s.is_empty());
         let found = if let Some(slug) = slug {
@@ -443,12 +443,12 @@ impl Auth {
         let Some(org) = found else {
             return refuse(OrganizationError::invalid(OrgCode::ORGANIZATION_NOT_FOUND));
         };
-        if membership(conn, &org.id, caller).await?.is_none() {
-            return refuse(OrganizationError::forbidden(
+        match membership(conn, &org.id, caller).await? {
+            Some(me) => Ok(Some((org, me))),
+            None => refuse(OrganizationError::forbidden(
                 OrgCode::USER_IS_NOT_A_MEMBER_OF_THE_ORGANIZATION,
-            ));
+            )),
         }
-        Ok(Some(org))
     }
 
     /// `organization/get-organization`.
@@ -457,7 +457,10 @@ impl Auth {
         caller: &ActiveSession,
         which: &OrganizationRef,
     ) -> Flow<Option<Organization>> {
-        self.readable_organization(caller, which).await
+        Ok(self
+            .readable_organization(caller, which)
+            .await?
+            .map(|(org, _)| org))
     }
 
     /// `organization/get-full-organization`: with members (at most `members_limit`, by
@@ -469,15 +472,10 @@ impl Auth {
         which: &OrganizationRef,
         members_limit: Option<u64>,
     ) -> Flow<Option<FullOrganization>> {
-        let Some(organization) = self.readable_organization(caller, which).await? else {
+        let Some((organization, me)) = self.readable_organization(caller, which).await? else {
             return Ok(None);
         };
         let conn = self.store().conn();
-        let Some(me) = membership(conn, &organization.id, caller).await? else {
-            return refuse(OrganizationError::forbidden(
-                OrgCode::USER_IS_NOT_A_MEMBER_OF_THE_ORGANIZATION,
-            ));
-        };
         let limit =
             super::members::page_size(members_limit, self.config().organization.membership_limit);
         let members = members::all_with_users(conn, &organization.id, limit).await?;

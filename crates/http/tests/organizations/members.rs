@@ -24,6 +24,7 @@ on_both!(
     parallel_demotions_of_two_owners_leave_an_owner => parallel_demotions_of_two_owners_leave_an_owner,
     huge_page_sizes_are_capped_not_failed => huge_page_sizes_are_capped_not_failed,
     a_member_of_another_organization_is_not_found_whatever_their_role => a_member_of_another_organization_is_not_found_whatever_their_role,
+    no_active_organization_means_no_active_member => no_active_organization_means_no_active_member,
     the_last_owner_of_a_shared_organization_cannot_delete_their_account => the_last_owner_of_a_shared_organization_cannot_delete_their_account,
 );
 
@@ -821,4 +822,41 @@ async fn parallel_demotions_of_two_owners_leave_an_owner(backend: Backend) {
             .unwrap()
     };
     assert_eq!(remaining, 1, "exactly one owner is left");
+}
+
+async fn no_active_organization_means_no_active_member(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let ada = server.sign_up("ada@example.com").await;
+    let cleared = server
+        .post(
+            "/organization/set-active",
+            json!({ "organizationId": null }),
+            Some(&ada),
+        )
+        .await;
+    let ada = ada.after(&cleared);
+
+    let member = server
+        .get("/organization/get-active-member", Some(&ada))
+        .await;
+    let role = server
+        .get("/organization/get-active-member-role", Some(&ada))
+        .await;
+    let listed = server.get("/organization/list-members", Some(&ada)).await;
+    let asked = server
+        .post(
+            "/organization/has-permission",
+            json!({ "permissions": { "ac": ["read"] } }),
+            Some(&ada),
+        )
+        .await;
+
+    for reply in [&member, &role, &listed, &asked] {
+        assert_eq!(
+            reply.error(),
+            (400, "NO_ACTIVE_ORGANIZATION".into()),
+            "{}",
+            reply.text
+        );
+    }
 }
