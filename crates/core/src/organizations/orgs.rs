@@ -259,21 +259,14 @@ impl Auth {
         let Some(org_id) = named_or_active(organization_id, caller) else {
             return refuse(OrganizationError::invalid(OrgCode::ORGANIZATION_NOT_FOUND));
         };
-        let tx = self.store().write().await?;
-        organizations::lock(&tx, &org_id).await?;
-        let Some(member) = membership(&tx, &org_id, caller).await? else {
-            return refuse(OrganizationError::invalid(
-                OrgCode::USER_IS_NOT_A_MEMBER_OF_THE_ORGANIZATION,
-            ));
-        };
-        if !member
-            .role
-            .allow(&PermissionRequest::one("organization", "update"))
-        {
-            return refuse(OrganizationError::forbidden(
+        let tx = self
+            .change_of_organization(
+                caller,
+                &org_id,
+                "update",
                 OrgCode::YOU_ARE_NOT_ALLOWED_TO_UPDATE_THIS_ORGANIZATION,
-            ));
-        }
+            )
+            .await?;
         if let Some(slug) = &slug
             && organizations::find_by_slug(&tx, slug)
                 .await?
@@ -305,6 +298,31 @@ impl Auth {
         Ok(org)
     }
 
+    /// A transaction holding the organization's lock, for a caller who is a member with the
+    /// right to `organization:<action>` (else `denied`).
+    async fn change_of_organization(
+        &self,
+        caller: &ActiveSession,
+        org_id: &OrganizationId,
+        action: &str,
+        denied: OrgCode,
+    ) -> Flow<WriteTx> {
+        let tx = self.store().write().await?;
+        organizations::lock(&tx, org_id).await?;
+        let Some(member) = membership(&tx, org_id, caller).await? else {
+            return refuse(OrganizationError::invalid(
+                OrgCode::USER_IS_NOT_A_MEMBER_OF_THE_ORGANIZATION,
+            ));
+        };
+        if !member
+            .role
+            .allow(&PermissionRequest::one("organization", action))
+        {
+            return refuse(OrganizationError::forbidden(denied));
+        }
+        Ok(tx)
+    }
+
     /// `organization/delete`: the owner deletes an organization with its members,
     /// invitations, teams and team members, in one transaction. A personal organization
     /// cannot be deleted.
@@ -323,21 +341,14 @@ impl Auth {
             return refuse(OrganizationError::invalid(OrgCode::ORGANIZATION_NOT_FOUND));
         }
         let org_id = OrganizationId::unchecked(organization_id);
-        let tx = self.store().write().await?;
-        organizations::lock(&tx, &org_id).await?;
-        let Some(member) = membership(&tx, &org_id, caller).await? else {
-            return refuse(OrganizationError::invalid(
-                OrgCode::USER_IS_NOT_A_MEMBER_OF_THE_ORGANIZATION,
-            ));
-        };
-        if !member
-            .role
-            .allow(&PermissionRequest::one("organization", "delete"))
-        {
-            return refuse(OrganizationError::forbidden(
+        let tx = self
+            .change_of_organization(
+                caller,
+                &org_id,
+                "delete",
                 OrgCode::YOU_ARE_NOT_ALLOWED_TO_DELETE_THIS_ORGANIZATION,
-            ));
-        }
+            )
+            .await?;
         let Some(org) = organizations::find(&tx, &org_id).await? else {
             return refuse(OrganizationError::invalid(OrgCode::ORGANIZATION_NOT_FOUND));
         };

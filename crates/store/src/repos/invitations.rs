@@ -8,7 +8,7 @@ use beep_domain::{
     Email, Invitation, InvitationId, InvitationStatus, Organization, OrganizationId, TeamId, UserId,
 };
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveEnum, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
     QueryFilter, QueryOrder,
@@ -127,14 +127,8 @@ pub async fn answer(
     now: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
     let to: DbInvitationStatus = to.into();
-    let result = invitation::Entity::update_many()
+    let result = super::audited_update::<invitation::Entity>(actor, now)
         .col_expr(invitation::Column::Status, ActiveEnum::as_enum(&to))
-        .col_expr(invitation::Column::UpdatedAt, Expr::value(now))
-        .col_expr(invitation::Column::UpdatedBy, Expr::value(actor.as_str()))
-        .col_expr(
-            invitation::Column::Version,
-            Expr::col(invitation::Column::Version).add(1),
-        )
         .filter(invitation::Column::Id.eq(id.as_str()))
         .filter(invitation::Column::Status.eq(DbInvitationStatus::Pending))
         .exec(conn)
@@ -150,14 +144,8 @@ pub async fn extend(
     actor: &UserId,
     now: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
-    let result = invitation::Entity::update_many()
+    let result = super::audited_update::<invitation::Entity>(actor, now)
         .col_expr(invitation::Column::ExpiresAt, Expr::value(expires_at))
-        .col_expr(invitation::Column::UpdatedAt, Expr::value(now))
-        .col_expr(invitation::Column::UpdatedBy, Expr::value(actor.as_str()))
-        .col_expr(
-            invitation::Column::Version,
-            Expr::col(invitation::Column::Version).add(1),
-        )
         .filter(invitation::Column::Id.eq(id.as_str()))
         .filter(invitation::Column::Status.eq(DbInvitationStatus::Pending))
         .exec(conn)

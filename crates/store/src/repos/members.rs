@@ -320,14 +320,8 @@ pub async fn set_roles(
     actor: &UserId,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    let result = member::Entity::update_many()
+    let result = super::audited_update::<member::Entity>(actor, now)
         .col_expr(member::Column::Role, Expr::value(roles.stored()))
-        .col_expr(member::Column::UpdatedAt, Expr::value(now))
-        .col_expr(member::Column::UpdatedBy, Expr::value(actor.as_str()))
-        .col_expr(
-            member::Column::Version,
-            Expr::col(member::Column::Version).add(1),
-        )
         .filter(member::Column::Id.eq(id.as_str()))
         .exec(conn)
         .await?;

@@ -4,7 +4,7 @@ use crate::entities::{member, organization};
 use crate::error::StoreError;
 use beep_domain::{Organization, OrganizationId, UserId};
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect,
@@ -95,13 +95,7 @@ pub async fn update(
     actor: &UserId,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    let mut update = organization::Entity::update_many()
-        .col_expr(organization::Column::UpdatedAt, Expr::value(now))
-        .col_expr(organization::Column::UpdatedBy, Expr::value(actor.as_str()))
-        .col_expr(
-            organization::Column::Version,
-            Expr::col(organization::Column::Version).add(1),
-        );
+    let mut update = super::audited_update::<organization::Entity>(actor, now);
     if let Some(name) = &change.name {
         update = update.col_expr(organization::Column::Name, Expr::value(name.clone()));
     }

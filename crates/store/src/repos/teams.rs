@@ -4,7 +4,7 @@ use crate::entities::{team, team_member};
 use crate::error::StoreError;
 use beep_domain::{OrganizationId, Roles, Team, TeamId, TeamMember, UserId};
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect,
@@ -77,13 +77,7 @@ pub async fn rename(
     actor: &UserId,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    let mut update = team::Entity::update_many()
-        .col_expr(team::Column::UpdatedAt, Expr::value(now))
-        .col_expr(team::Column::UpdatedBy, Expr::value(actor.as_str()))
-        .col_expr(
-            team::Column::Version,
-            Expr::col(team::Column::Version).add(1),
-        );
+    let mut update = super::audited_update::<team::Entity>(actor, now);
     if let Some(name) = name {
         update = update.col_expr(team::Column::Name, Expr::value(name));
     }
@@ -201,14 +195,8 @@ pub async fn set_member_roles(
     actor: &UserId,
     now: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
-    let result = team_member::Entity::update_many()
+    let result = super::audited_update::<team_member::Entity>(actor, now)
         .col_expr(team_member::Column::Role, Expr::value(roles.stored()))
-        .col_expr(team_member::Column::UpdatedAt, Expr::value(now))
-        .col_expr(team_member::Column::UpdatedBy, Expr::value(actor.as_str()))
-        .col_expr(
-            team_member::Column::Version,
-            Expr::col(team_member::Column::Version).add(1),
-        )
         .filter(team_member::Column::TeamId.eq(team.as_str()))
         .filter(team_member::Column::UserId.eq(user_id.as_str()))
         .exec(conn)
