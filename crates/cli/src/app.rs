@@ -141,6 +141,7 @@ fn build_auth(
             ..EmailConfig::default()
         },
         organization: config.organization.to_core(&config.effective_base_url()),
+        social: config.social.to_core(&config.effective_base_url()),
         secret,
     };
     Auth::with_session_cache(store, Arc::new(SystemClock), auth_config, session_cache)

@@ -4,6 +4,7 @@
 use crate::email_config::{EmailFile, EmailSettings};
 use crate::organization_config::{OrganizationFile, OrganizationSettings};
 use crate::scale_config::{ScaleFile, ScaleSettings};
+use crate::social_config::SocialSettings;
 use anyhow::{Context, Result, bail};
 use beep_domain::Secret;
 use serde::Deserialize;
@@ -73,6 +74,8 @@ pub struct Config {
     pub scale: ScaleSettings,
     /// Organizations: limits, invitations.
     pub organization: OrganizationSettings,
+    /// Social sign-in providers (environment only: `OAUTH_PROVIDER_*`).
+    pub social: SocialSettings,
 }
 
 /// The optional TOML file; every key is optional and named like the field above. No `Debug`:
@@ -135,6 +138,7 @@ impl Default for Config {
             email: EmailSettings::default(),
             scale: ScaleSettings::default(),
             organization: OrganizationSettings::default(),
+            social: SocialSettings::default(),
         }
     }
 }
@@ -294,6 +298,7 @@ impl Config {
         self.email.apply_env(env)?;
         self.scale.apply_env(env)?;
         self.organization.apply_env(env)?;
+        self.social.apply_env(env)?;
         Ok(())
     }
 
@@ -413,6 +418,7 @@ impl Config {
         ) + &self.email.describe()
             + &self.scale.describe()
             + &self.organization.describe()
+            + &self.social.describe()
     }
 }
 

@@ -5,6 +5,7 @@ mod config;
 mod email_config;
 mod organization_config;
 mod scale_config;
+mod social_config;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};

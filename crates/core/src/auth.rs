@@ -8,6 +8,7 @@ use crate::mail::{OUTBOX_PURPOSE, SealingKey};
 use crate::password_hasher::PasswordHasher;
 use crate::recent_changes::RecentChanges;
 use crate::session_cache::{FeedEvent, SessionCache};
+use crate::social::Social;
 use beep_domain::{SessionId, UserId};
 use beep_email::Templates;
 use beep_store::Store;
@@ -33,6 +34,7 @@ struct Inner {
     mail_host: String,
     session_cache: SessionCache,
     recent_changes: RecentChanges,
+    social: Social,
 }
 
 impl std::fmt::Debug for Auth {
@@ -68,6 +70,7 @@ impl Auth {
         };
         let outbox_key = SealingKey::derive(config.secret.expose(), OUTBOX_PURPOSE);
         let mail_host = host_of(&config.email.links_base);
+        let social = Social::new(config.social.clone(), config.secret.expose());
         Ok(Self {
             inner: Arc::new(Inner {
                 store,
@@ -81,6 +84,7 @@ impl Auth {
                 mail_host,
                 session_cache,
                 recent_changes: RecentChanges::default(),
+                social,
             }),
         })
     }
@@ -138,6 +142,11 @@ impl Auth {
     /// The host named in `Message-ID`s (the public base URL's).
     pub(crate) fn mail_host(&self) -> &str {
         &self.inner.mail_host
+    }
+
+    /// The social sign-in providers and their keys.
+    pub(crate) fn social_service(&self) -> &Social {
+        &self.inner.social
     }
 
     /// The store.

@@ -180,6 +180,8 @@ pub struct AuthConfig {
     pub email: EmailConfig,
     /// Organizations.
     pub organization: OrganizationConfig,
+    /// Social sign-in providers.
+    pub social: crate::social::SocialConfig,
     /// The server secret; keys for data sealed at rest (mail bodies in the outbox) are derived
     /// from it. The default is random per process, so set it wherever nodes share a database.
     pub secret: Secret<String>,
@@ -196,6 +198,7 @@ impl Default for AuthConfig {
             delete_user_enabled: true,
             email: EmailConfig::default(),
             organization: OrganizationConfig::default(),
+            social: crate::social::SocialConfig::default(),
             secret: Secret::new(crate::tokens::random_alphanumeric(48)),
         }
     }

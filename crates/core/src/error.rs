@@ -86,6 +86,9 @@ pub enum AuthError {
     /// An organization flow refused the request.
     #[error("{0}")]
     Organization(#[from] crate::organizations::OrganizationError),
+    /// A social sign-in or linked-account request was refused.
+    #[error("{0}")]
+    Social(#[from] crate::social::SocialError),
     /// The row changed under us (a concurrent update won).
     #[error("The resource was changed concurrently; retry")]
     Conflict,

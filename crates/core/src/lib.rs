@@ -16,6 +16,7 @@ pub mod rate_limit;
 pub mod recent_changes;
 pub mod session_cache;
 pub mod shared_redis;
+pub mod social;
 pub mod tokens;
 
 pub use auth::Auth;
@@ -23,4 +24,5 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::{AuthConfig, EmailConfig, HashingConfig, OrganizationConfig, SessionConfig};
 pub use error::AuthError;
 pub use flows::{ActiveSession, ClientInfo, SignedIn};
+pub use social::SocialConfig;
 pub use tokens::SessionToken;

@@ -79,6 +79,34 @@ pub struct Account {
 /// The provider id of password accounts.
 pub const CREDENTIAL_PROVIDER: &str = "credential";
 
+/// What a linked OAuth account holds from its provider. The three tokens are sealed
+/// (encrypted under a key derived from the server secret) before they reach this type, so a
+/// database dump hands nobody a provider token.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct SealedProviderTokens {
+    /// The sealed access token.
+    pub access_token: Option<String>,
+    /// The sealed refresh token.
+    pub refresh_token: Option<String>,
+    /// The sealed OpenID Connect ID token.
+    pub id_token: Option<String>,
+    /// When the access token lapses, if the provider said.
+    pub access_token_expires_at: Option<DateTime<Utc>>,
+    /// When the refresh token lapses, if the provider said.
+    pub refresh_token_expires_at: Option<DateTime<Utc>>,
+    /// Granted scopes, comma-separated.
+    pub scope: Option<String>,
+}
+
+impl std::fmt::Debug for SealedProviderTokens {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SealedProviderTokens")
+            .field("access_token_expires_at", &self.access_token_expires_at)
+            .field("scope", &self.scope)
+            .finish_non_exhaustive()
+    }
+}
+
 /// A single-use proof (email verification, password reset, …), stored by digest.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Verification {

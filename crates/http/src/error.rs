@@ -105,6 +105,7 @@ impl From<AuthError> for ApiError {
                 ApiError::validation(&[format!("[query.{parameter}] {reason}")])
             }
             AuthError::Organization(refused) => crate::routes::organization::refusal(refused),
+            AuthError::Social(refused) => social_error(refused),
             AuthError::UserAlreadyExists => ApiError::coded(
                 S::UNPROCESSABLE_ENTITY,
                 "USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL",
@@ -197,4 +198,16 @@ fn password_error(rejection: PasswordRejection) -> ApiError {
         rejection.code(),
         rejection.to_string(),
     )
+}
+
+fn social_error(refused: beep_core::social::SocialError) -> ApiError {
+    use beep_core::social::SocialError as E;
+    let status = match refused {
+        E::ProviderNotFound => StatusCode::NOT_FOUND,
+        E::ProviderUnavailable => StatusCode::BAD_GATEWAY,
+        E::UserInfoUnavailable => StatusCode::UNAUTHORIZED,
+        E::AlreadyLinked => StatusCode::CONFLICT,
+        _ => StatusCode::BAD_REQUEST,
+    };
+    ApiError::coded(status, refused.code(), refused.to_string())
 }

@@ -43,5 +43,6 @@ pub mod fuzzing {
     pub use crate::current_session::presented_token;
     pub use crate::error::ApiError;
     pub use crate::routes::organization::{parse_any_request, parse_list_members_query};
+    pub use crate::routes::social::parse_sign_in_request;
     pub use crate::wire::{SessionJson, UserJson};
 }

@@ -13,7 +13,7 @@ pub use account::{DeleteUser, UpdateUser};
 pub use email_verification::EmailVerified;
 pub use password_reset::PasswordReset;
 pub use sign_in::SignIn;
-pub(crate) use sign_up::validate_picture;
+pub(crate) use sign_up::{MAX_NAME_CHARS, validate_picture};
 pub use sign_up::{SignUp, SignUpOutcome};
 
 use crate::Auth;

@@ -115,13 +115,19 @@ pub fn document(options: &DescribeOptions) -> OpenApi {
     for (name, schema) in operations::schemas() {
         components = components.schema(name, schema);
     }
-    for (name, schema) in crate::routes::organization::openapi::schemas() {
+    for (name, schema) in crate::routes::organization::openapi::schemas()
+        .into_iter()
+        .chain(crate::routes::social::openapi::schemas())
+    {
         components = components.schema(name, schema);
     }
     for (name, response) in builder::shared_responses() {
         components = components.response(name, response);
     }
-    let families = [crate::routes::organization::openapi::TAG];
+    let families = [
+        crate::routes::organization::openapi::TAG,
+        crate::routes::social::openapi::TAG,
+    ];
     let tags = TAGS
         .iter()
         .chain(families.iter())
@@ -157,7 +163,10 @@ pub fn document(options: &DescribeOptions) -> OpenApi {
 /// Every operation: the foundation's and each family's.
 fn paths(options: &DescribeOptions) -> utoipa::openapi::path::Paths {
     let mut paths = operations::paths(options);
-    for op in crate::routes::organization::openapi::operations() {
+    let families = crate::routes::organization::openapi::operations()
+        .into_iter()
+        .chain(crate::routes::social::openapi::operations());
+    for op in families {
         let (method, path, operation) = op.finish();
         paths.add_path_operation(path, vec![method], operation);
     }

@@ -6,6 +6,7 @@ mod email;
 mod meta;
 pub(crate) mod organization;
 mod sessions;
+pub(crate) mod social;
 
 use crate::client_ip::client_ip;
 use crate::cookies::SESSION_TOKEN;
@@ -27,12 +28,16 @@ pub use meta::{health_live, health_ready, not_found};
 /// Whether a path below the base path is a route (the rate limiter counts any other path in
 /// one shared bucket per client, so junk paths cannot flood its table).
 pub fn is_route(path: &str) -> bool {
-    PATHS.contains(&path) || organization::PATHS.contains(&path)
+    PATHS.contains(&path) || organization::PATHS.contains(&path) || social::is_route(path)
 }
 
 /// Every route path below the base path.
 pub fn auth_paths() -> impl Iterator<Item = &'static str> {
-    PATHS.iter().chain(organization::PATHS).copied()
+    PATHS
+        .iter()
+        .chain(organization::PATHS)
+        .chain(social::PATHS)
+        .copied()
 }
 
 /// The foundation's route paths below the base path.
@@ -94,7 +99,8 @@ pub fn auth_routes(state: &AppState) -> Router<AppState> {
         .route("/reset-password", post(email::reset_password))
         .route("/reset-password/{token}", get(email::reset_password_link))
         .route("/change-email", post(email::change_email))
-        .merge(organization::routes());
+        .merge(organization::routes())
+        .merge(social::routes());
     let delete_user_enabled = state.auth.config().delete_user_enabled;
     if delete_user_enabled {
         router = router.route("/delete-user", post(account::delete_user));
