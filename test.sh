@@ -10,6 +10,11 @@ scripts/ensure-services.sh
 # aiosmtpd: the real SMTP server the mail tests deliver to; schemathesis: the API fuzzer.
 scripts/python-env.sh
 
+# npm oidc-provider: the real OpenID provider the social sign-in tests run against.
+if [ ! -f scripts/oidc_idp/node_modules/.package-lock.json ] || [ scripts/oidc_idp/package-lock.json -nt scripts/oidc_idp/node_modules/.package-lock.json ]; then
+  (cd scripts/oidc_idp && npm ci --no-audit --no-fund)
+fi
+
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== cargo clippy"

@@ -48,6 +48,8 @@ pub struct Options {
     pub enumeration_floor: std::time::Duration,
     /// Organization limits and invitation links.
     pub organization: OrganizationConfig,
+    /// Social sign-in providers (their callbacks point at this server).
+    pub social_providers: Vec<beep_core::social::ProviderSettings>,
 }
 
 impl Options {
@@ -75,6 +77,7 @@ impl Default for Options {
             auto_sign_in_after_verification: false,
             enumeration_floor: std::time::Duration::from_millis(20),
             organization: OrganizationConfig::default(),
+            social_providers: Vec::new(),
         }
     }
 }
@@ -133,6 +136,11 @@ impl TestServer {
             organization: OrganizationConfig {
                 invitation_url: format!("{public}/accept-invitation/{{id}}"),
                 ..options.organization.clone()
+            },
+            social: beep_core::SocialConfig {
+                providers: options.social_providers.clone(),
+                callback_base: format!("{public}/api/auth"),
+                ..beep_core::SocialConfig::default()
             },
             secret: Secret::new(SECRET.to_owned()),
             ..AuthConfig::default()
