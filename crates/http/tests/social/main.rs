@@ -9,6 +9,7 @@ mod browser;
 mod fake_provider;
 mod idp;
 
+mod accounts;
 mod sign_in;
 mod state;
 
