@@ -10,6 +10,7 @@ mod fake_provider;
 mod idp;
 
 mod accounts;
+mod linking;
 mod sign_in;
 mod state;
 
