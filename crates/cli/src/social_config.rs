@@ -120,3 +120,75 @@ impl SocialSettings {
         out
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    struct Vars(HashMap<&'static str, &'static str>);
+
+    impl Env for Vars {
+        fn get(&self, name: &str) -> Option<String> {
+            self.0.get(name).map(|v| (*v).to_owned())
+        }
+    }
+
+    fn read(pairs: &[(&'static str, &'static str)]) -> Result<SocialSettings> {
+        let mut settings = SocialSettings::default();
+        settings.apply_env(&Vars(pairs.iter().copied().collect()))?;
+        Ok(settings)
+    }
+
+    #[test]
+    fn a_provider_missing_a_credential_is_skipped_and_secrets_never_print() {
+        let settings = read(&[
+            ("OAUTH_PROVIDER_NAMES", "google,github"),
+            ("OAUTH_PROVIDER_GOOGLE_CLIENT_ID", "g-id"),
+            ("OAUTH_PROVIDER_GOOGLE_CLIENT_SECRET", "g-very-secret"),
+            ("OAUTH_PROVIDER_GITHUB_CLIENT_ID", "gh-id"),
+        ])
+        .unwrap();
+
+        assert_eq!(settings.providers.len(), 1);
+        assert_eq!(settings.providers[0].kind, ProviderKind::Google);
+        assert_eq!(settings.skipped, vec!["github".to_owned()]);
+        let described = settings.describe();
+        assert!(described.contains("g-id") && described.contains("[redacted]"));
+        assert!(!described.contains("g-very-secret"));
+        assert!(!format!("{settings:?}").contains("g-very-secret"));
+    }
+
+    #[test]
+    fn a_generic_provider_needs_an_issuer_and_takes_its_overrides() {
+        let missing = read(&[
+            ("OAUTH_PROVIDER_NAMES", "acme"),
+            ("OAUTH_PROVIDER_ACME_CLIENT_ID", "id"),
+            ("OAUTH_PROVIDER_ACME_CLIENT_SECRET", "secret"),
+        ]);
+        assert!(
+            missing
+                .unwrap_err()
+                .to_string()
+                .contains("OAUTH_PROVIDER_ACME_ISSUER")
+        );
+
+        let settings = read(&[
+            ("OAUTH_PROVIDER_NAMES", "acme"),
+            ("OAUTH_PROVIDER_ACME_CLIENT_ID", "id"),
+            ("OAUTH_PROVIDER_ACME_CLIENT_SECRET", "secret"),
+            ("OAUTH_PROVIDER_ACME_ISSUER", "https://sso.acme.example/"),
+            ("OAUTH_PROVIDER_ACME_TOKEN_AUTH", "post"),
+            ("OAUTH_PROVIDER_ACME_SIGN_UP", "false"),
+        ])
+        .unwrap();
+        let acme = &settings.providers[0];
+        assert_eq!(acme.kind, ProviderKind::OpenIdConnect);
+        assert_eq!(
+            acme.effective_issuer().as_deref(),
+            Some("https://sso.acme.example")
+        );
+        assert_eq!(acme.token_auth, Some(TokenAuth::Post));
+        assert!(!acme.sign_up_enabled);
+    }
+}
