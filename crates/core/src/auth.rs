@@ -145,7 +145,7 @@ impl Auth {
     }
 
     /// The social sign-in providers and their keys.
-    pub(crate) fn social_service(&self) -> &Social {
+    pub fn social(&self) -> &Social {
         &self.inner.social
     }
 

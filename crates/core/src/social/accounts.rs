@@ -5,7 +5,7 @@ use super::SocialError;
 use super::client::TokenAnswer;
 use super::profile::{self, Profile};
 use crate::{Auth, AuthError};
-use beep_domain::{Account, AccountId, CREDENTIAL_PROVIDER, SealedProviderTokens, UserId};
+use beep_domain::{Account, CREDENTIAL_PROVIDER, SealedProviderTokens, UserId};
 use beep_store::StoreError;
 use beep_store::repos::accounts;
 use chrono::{DateTime, Duration, Utc};
@@ -219,7 +219,7 @@ impl Auth {
         let now = self.now();
         match accounts::set_tokens(
             self.store().conn(),
-            &AccountId::from_trusted(account.id.to_string()),
+            &account.id,
             account.audit.version,
             &sealed,
             now,

@@ -1,10 +1,10 @@
 //! Starting a social sign-in (or a link of a provider to a signed-in user) and finishing it
 //! when the provider sends the browser back.
 
+use super::SocialError;
 use super::client::TokenAnswer;
 use super::profile::{self, Grant, Profile, ProfileError};
 use super::state::{self, Challenge, PendingSignIn};
-use super::{Social, SocialError};
 use crate::flows::{ClientInfo, SignedIn, validate_picture};
 use crate::{Auth, AuthError, hooks};
 use beep_domain::uri::append_query;
@@ -94,11 +94,6 @@ impl CallbackFailure {
 }
 
 impl Auth {
-    /// The social sign-in service.
-    pub fn social(&self) -> &Social {
-        self.social_service()
-    }
-
     /// Starts a sign-in with `input.provider`: a pending sign-in is stored, and the URL to
     /// send the browser to is returned.
     pub async fn start_social_sign_in(
