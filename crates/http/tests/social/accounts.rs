@@ -173,3 +173,130 @@ async fn last_account(backend: Backend) {
     assert_eq!(reply.json["code"], "FAILED_TO_UNLINK_LAST_ACCOUNT");
     assert_eq!(server.rows("account").await, 1);
 }
+
+on_both!(
+    a_second_account_can_be_unlinked => unlink_second,
+    refresh_token_gets_a_new_access_token_and_hides_the_refresh_token => refresh_token,
+    account_info_answers_the_providers_current_profile => account_info,
+    account_info_of_another_users_account_is_refused => account_info_foreign,
+);
+
+/// Signs `who` in through `idp`, then links the provider `second` as the same address.
+async fn with_two_accounts(server: &TestServer, who: &str) -> Browser {
+    let mut browser = signed_in(server, who).await;
+    let reply = post_from(
+        server,
+        &mut browser,
+        "/link-social",
+        json!({"provider": "second", "callbackURL": "/",
+               "loginHint": person(&format!("{who}-2"), &format!("{who}@example.com"), true)}),
+    )
+    .await;
+    let url = reply.json["url"].as_str().unwrap().to_owned();
+    let callback = browser
+        .follow_until(&url, &server.url("/callback/second"))
+        .await;
+    let hop = browser.get(&callback).await;
+    assert_eq!(crate::error_code(&hop), None);
+    browser
+}
+
+async fn id_of(server: &TestServer, browser: &Browser, provider: &str) -> String {
+    let accounts = accounts_of(server, browser).await;
+    let account = accounts.iter().find(|a| a["providerId"] == provider);
+    account.unwrap()["id"].as_str().unwrap().to_owned()
+}
+
+async fn unlink_second(backend: Backend) {
+    let server = server_with(backend, vec![crate::idp::idp().provider("second")]).await;
+    let mut browser = with_two_accounts(&server, "una").await;
+    let second = id_of(&server, &browser, "second").await;
+
+    let reply = post_from(
+        &server,
+        &mut browser,
+        "/unlink-account",
+        json!({"accountId": second}),
+    )
+    .await;
+
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    assert_eq!(reply.json, json!({"status": true}));
+    let left = accounts_of(&server, &browser).await;
+    assert_eq!(left.len(), 1);
+    assert_eq!(left[0]["providerId"], IDP);
+}
+
+async fn refresh_token(backend: Backend) {
+    let server = server_with(backend, vec![]).await;
+    let mut browser = signed_in(&server, "rex").await;
+    let id = id_of(&server, &browser, IDP).await;
+    let before = post_from(
+        &server,
+        &mut browser,
+        "/get-access-token",
+        json!({"accountId": id}),
+    )
+    .await
+    .json["accessToken"]
+        .clone();
+
+    let reply = post_from(
+        &server,
+        &mut browser,
+        "/refresh-token",
+        json!({"accountId": id}),
+    )
+    .await;
+
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    assert_eq!(reply.json["providerId"], IDP);
+    assert_eq!(reply.json["accountId"], "rex");
+    assert!(reply.json["refreshToken"].is_null());
+    let fresh = reply.json["accessToken"].clone();
+    assert!(fresh.as_str().is_some_and(|t| !t.is_empty()));
+    assert_ne!(fresh, before);
+    let now = post_from(
+        &server,
+        &mut browser,
+        "/get-access-token",
+        json!({"accountId": id}),
+    )
+    .await;
+    assert_eq!(now.json["accessToken"], fresh);
+}
+
+async fn account_info(backend: Backend) {
+    let server = server_with(backend, vec![]).await;
+    let browser = signed_in(&server, "ivy").await;
+    let id = id_of(&server, &browser, IDP).await;
+    let cookie = browser.cookie_header(&server.base).unwrap();
+
+    let reply = server
+        .get_with_cookie(&format!("/account-info?accountId={id}"), &cookie)
+        .await;
+
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    assert_eq!(reply.json["user"]["id"], "ivy");
+    assert_eq!(reply.json["user"]["email"], "ivy@example.com");
+    assert_eq!(reply.json["user"]["emailVerified"], true);
+    assert_eq!(reply.json["data"]["sub"], "ivy");
+    assert_eq!(reply.json["account"]["providerId"], IDP);
+    assert!(!reply.text.contains("accessToken"));
+}
+
+async fn account_info_foreign(backend: Backend) {
+    let server = server_with(backend, vec![]).await;
+    let owner = signed_in(&server, "oona").await;
+    let id = id_of(&server, &owner, IDP).await;
+    let stranger = signed_in(&server, "sly").await;
+    let cookie = stranger.cookie_header(&server.base).unwrap();
+
+    let reply = server
+        .get_with_cookie(&format!("/account-info?accountId={id}"), &cookie)
+        .await;
+
+    assert_eq!(reply.status, 400, "{}", reply.text);
+    assert_eq!(reply.json["code"], "ACCOUNT_NOT_FOUND");
+    assert!(!reply.text.contains("oona"));
+}

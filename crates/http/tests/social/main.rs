@@ -5,12 +5,12 @@
 mod support;
 
 mod browser;
-#[allow(dead_code)]
 mod fake_provider;
 mod idp;
 
 mod accounts;
 mod linking;
+mod providers;
 mod sign_in;
 mod state;
 
