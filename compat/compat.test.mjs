@@ -68,23 +68,33 @@ function device(plugins = []) {
  * does (no bearer token). `follow(url)` opens a link in the same browser, e.g. one from a mail.
  */
 function browser(plugins = []) {
-  const jar = new Map();
-  const remember = (response) => {
+  const jar = new Map(); // the server's cookies
+  const foreign = new Map(); // origin → cookies of other sites (a social provider)
+  const jarOf = (url) => {
+    const origin = new URL(url, BASE_URL).origin;
+    if (origin === ORIGIN) return jar;
+    if (!foreign.has(origin)) foreign.set(origin, new Map());
+    return foreign.get(origin);
+  };
+  const remember = (url, response) => {
+    const cookies = jarOf(url);
     for (const line of response.headers.getSetCookie()) {
       const [pair, ...attributes] = line.split(";");
       const eq = pair.indexOf("=");
       const name = pair.slice(0, eq).trim();
       const value = pair.slice(eq + 1);
       const expired = attributes.some((a) => /^\s*max-age=0\s*$/i.test(a));
-      if (expired || value === "") jar.delete(name);
-      else jar.set(name, value);
+      if (expired || value === "") cookies.delete(name);
+      else cookies.set(name, value);
     }
   };
   const jarFetch = async (input, init = {}) => {
+    const url = input instanceof Request ? input.url : String(input);
+    const cookies = jarOf(url);
     const headers = new Headers(init.headers);
-    if (jar.size) headers.set("cookie", [...jar].map(([k, v]) => `${k}=${v}`).join("; "));
+    if (cookies.size) headers.set("cookie", [...cookies].map(([k, v]) => `${k}=${v}`).join("; "));
     const response = await fetch(input, { ...init, headers, redirect: "manual" });
-    remember(response);
+    remember(url, response);
     return response;
   };
   const client = createAuthClient({
@@ -974,4 +984,85 @@ test("leave: the only owner may not (400), a member may; removeMember ends a mem
   assert.equal(ok(await owner.client.organization.listMembers(), "list-members").total, 1);
   const thirdSession = await getSession(third.dev);
   assert.equal(thirdSession.session.organizationContext[org.id], undefined, "removal reaches the removed user's session");
+});
+
+// ---------------------------------------------------------------------------------------------
+// Social sign-in, against a real OpenID provider (npm oidc-provider) configured as `idp`
+
+// The provider's address; compat/run.sh starts it and sets this. Without it these are skipped.
+const IDP = process.env.BEEP_IAM_IDP;
+const SOCIAL = { ...TIMEOUT, skip: IDP ? false : "BEEP_IAM_IDP is not set" };
+
+/** The provider's user for a `loginHint`: `sub;email;verified;name` (see scripts/oidc_idp). */
+const idpUser = (sub, email) => `${sub};${email};1;Sam ${sub}`;
+
+/**
+ * Follows redirects from `url` in the browser, its cookies kept per site, until one leaves for
+ * `stop` (a prefix): answers that address.
+ */
+async function followUntil(b, url, stop) {
+  for (let hop = 0; hop < 20; hop++) {
+    if (url.startsWith(stop)) return url;
+    const response = await b.follow(url);
+    const location = response.headers.get("location");
+    assert.ok(location, `hop ${hop} to ${url} answered ${response.status} without a location`);
+    url = new URL(location, url).href;
+  }
+  assert.fail(`more than 20 redirects before ${stop}`);
+}
+
+test("signIn.social answers the provider's URL; the redirect chain with its cookies ends signed in", SOCIAL, async () => {
+  const b = browser();
+  const email = uniqueEmail("social");
+
+  const started = ok(
+    await b.client.signIn.social({
+      provider: "idp",
+      callbackURL: "/dashboard",
+      loginHint: idpUser(randomSuffix(), email),
+    }),
+    "sign-in-social",
+  );
+
+  assert.equal(started.redirect, true);
+  assert.ok(started.url.startsWith(`${IDP}/`), `provider URL ${started.url}`);
+  const url = new URL(started.url);
+  assert.equal(url.searchParams.get("code_challenge_method"), "S256");
+  assert.ok(url.searchParams.get("state"));
+  const landing = await followUntil(b, started.url, `${ORIGIN}/dashboard`);
+  assert.equal(landing, `${ORIGIN}/dashboard`);
+  const session = ok(await b.client.getSession(), "get-session");
+  assert.equal(session.user.email, email);
+  assert.equal(session.user.emailVerified, true);
+  const accounts = ok(await b.client.listAccounts(), "list-accounts");
+  assert.deepEqual(accounts.map((a) => a.providerId), ["idp"]);
+});
+
+test("a callback whose state this browser did not start lands on the error URL with state_mismatch", SOCIAL, async () => {
+  const starter = browser();
+  const started = ok(
+    await starter.client.signIn.social({
+      provider: "idp",
+      callbackURL: "/dashboard",
+      errorCallbackURL: "/oops",
+      loginHint: idpUser(randomSuffix(), uniqueEmail("social-stolen")),
+    }),
+    "sign-in-social",
+  );
+  const callback = await followUntil(starter, started.url, `${ORIGIN}/api/auth/callback/idp`);
+
+  const victim = browser();
+  const response = await victim.follow(callback);
+
+  assert.equal(response.status, 302);
+  const landing = new URL(response.headers.get("location"), callback);
+  assert.equal(landing.pathname, "/oops");
+  assert.equal(landing.searchParams.get("error"), "state_mismatch");
+  assert.equal(ok(await victim.client.getSession(), "get-session"), null);
+});
+
+test("signIn.social with an unknown provider is refused with 404 PROVIDER_NOT_FOUND", SOCIAL, async () => {
+  const b = browser();
+  const result = await b.client.signIn.social({ provider: "nope", callbackURL: "/" });
+  assertError(result, 404, "PROVIDER_NOT_FOUND", "sign-in-social");
 });

@@ -18,11 +18,13 @@ tmp=$(mktemp -d)
 url=http://127.0.0.1:$port
 server_pid=
 sink_pid=
+idp_pid=
 status=1
 
 cleanup() {
   if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
   if [ -n "$sink_pid" ]; then kill "$sink_pid" 2>/dev/null || true; wait "$sink_pid" 2>/dev/null || true; fi
+  if [ -n "$idp_pid" ]; then kill "$idp_pid" 2>/dev/null || true; wait "$idp_pid" 2>/dev/null || true; fi
   if [ "$status" -ne 0 ]; then echo "---- server log (last 60 lines) ----" >&2; tail -n 60 "$tmp/server.log" >&2 || true; fi
   rm -rf "$tmp"
 }
@@ -40,6 +42,22 @@ done
 sink_port=$(awk '/LISTENING/ {print $2}' "$tmp/sink.out")
 [ -n "$sink_port" ] || { echo "run.sh: the SMTP sink did not start" >&2; cat "$tmp/sink.log" >&2; exit 1; }
 
+# A real OpenID provider (npm oidc-provider) stands in for a social provider named `idp`. It
+# exits when its stdin closes, so fd 3 (a fifo this script holds open) is its stdin.
+[ -d scripts/oidc_idp/node_modules ] || (cd scripts/oidc_idp && npm ci --no-audit --no-fund)
+mkfifo "$tmp/idp.in"
+exec 3<>"$tmp/idp.in"
+node scripts/oidc_idp/idp.mjs --port 0 <&3 >"$tmp/idp.out" 2>"$tmp/idp.log" &
+idp_pid=$!
+for _ in $(seq 100); do
+  grep -q LISTENING "$tmp/idp.out" 2>/dev/null && break
+  sleep 0.1
+done
+idp_port=$(awk '/LISTENING/ {print $2}' "$tmp/idp.out")
+[ -n "$idp_port" ] || { echo "run.sh: the OpenID provider did not start" >&2; cat "$tmp/idp.log" >&2; exit 1; }
+
+OAUTH_PROVIDER_NAMES=idp OAUTH_PROVIDER_IDP_ISSUER=http://127.0.0.1:$idp_port \
+OAUTH_PROVIDER_IDP_CLIENT_ID=beep-test OAUTH_PROVIDER_IDP_CLIENT_SECRET=beep-test-secret \
 EMAIL_TRANSPORT=smtp SMTP_URL=smtp://127.0.0.1:$sink_port EMAIL_POLL_INTERVAL_MS=100 \
 BEEP_IAM_ENV=development HOST=127.0.0.1 PORT=$port BETTER_AUTH_URL=$url BETTER_AUTH_SECRET=$SECRET \
   DATABASE_URL=${DATABASE_URL:-sqlite://$tmp/compat.db?mode=rwc} BEEP_IAM_DATA_DIR=$tmp RATE_LIMIT_ENABLED=false \
@@ -54,6 +72,6 @@ done
 curl -fs -o /dev/null "$url/health/ready" || { echo "run.sh: $url/health/ready not 200 after 20 s" >&2; exit 1; }
 
 set +e
-BEEP_IAM_URL=$url BETTER_AUTH_SECRET=$SECRET BEEP_IAM_MAIL_DIR=$tmp/mail node --test compat/compat.test.mjs
+BEEP_IAM_URL=$url BEEP_IAM_IDP=http://127.0.0.1:$idp_port BETTER_AUTH_SECRET=$SECRET BEEP_IAM_MAIL_DIR=$tmp/mail node --test compat/compat.test.mjs
 status=$?
 exit "$status"
