@@ -9,6 +9,7 @@ mod fake_provider;
 mod idp;
 
 mod accounts;
+mod bad_input;
 mod linking;
 mod providers;
 mod sign_in;
