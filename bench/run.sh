@@ -50,6 +50,8 @@ trap stop_server EXIT
 start_server() { # database_url cache_seconds [redis_url]
   local data
   data=$(mktemp -d)
+  # GitHub's endpoints are fixed, so starting a sign-in with it needs no network.
+  OAUTH_PROVIDER_NAMES=github OAUTH_PROVIDER_GITHUB_CLIENT_ID=bench-client OAUTH_PROVIDER_GITHUB_CLIENT_SECRET=bench-client-secret \
   REDIS_URL=${3:-} REDIS_KEY_PREFIX="bench-$RANDOM:" SESSION_CACHE=${SESSION_CACHE_CHOICE:-auto} \
   BEEP_IAM_DATA_DIR=$data DATABASE_URL=$1 SESSION_COOKIE_CACHE_MAX_AGE=$2 PORT=$PORT RATE_LIMIT_ENABLED=false \
     BETTER_AUTH_SECRET=bench-secret-0123456789abcdef0123456789abcdef RUST_LOG=warn "$BIN" serve >"$OUT/server.log" 2>&1 &
@@ -104,6 +106,10 @@ for db in sqlite postgres postgres+redis; do
   run_wrk route "$DURATION" "$CONNS" BENCH_COOKIE="$token" BENCH_METHOD=POST BENCH_PATH=/organization/has-permission \
     BENCH_ORIGIN="http://127.0.0.1:$PORT" BENCH_BODY='{"permissions":{"member":["create"]}}' \
     | record "$tag,\"scenario\":\"org-has-permission\""
+  # Starting a social sign-in: a sealed state row written per request, and the provider's URL.
+  run_wrk route "$DURATION" "$CONNS" BENCH_METHOD=POST BENCH_PATH=/sign-in/social \
+    BENCH_ORIGIN="http://127.0.0.1:$PORT" BENCH_BODY='{"provider":"github","callbackURL":"/"}' \
+    | record "$tag,\"scenario\":\"social-start\""
   # Hashing does not depend on Redis: the password scenarios run once per database.
   if [ -z "$redis" ]; then
     run_wrk get-session "$DURATION" 8 BENCH_COOKIE="$token" | record "$tag,\"scenario\":\"get-session-quiet-c8\""

@@ -142,6 +142,7 @@ fn build_auth(
         },
         organization: config.organization.to_core(&config.effective_base_url()),
         social: config.social.to_core(&config.effective_base_url()),
+        two_factor: config.two_factor.to_core(),
         secret,
     };
     Auth::with_session_cache(store, Arc::new(SystemClock), auth_config, session_cache)

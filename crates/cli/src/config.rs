@@ -5,6 +5,7 @@ use crate::email_config::{EmailFile, EmailSettings};
 use crate::organization_config::{OrganizationFile, OrganizationSettings};
 use crate::scale_config::{ScaleFile, ScaleSettings};
 use crate::social_config::SocialSettings;
+use crate::two_factor_config::TwoFactorSettings;
 use anyhow::{Context, Result, bail};
 use beep_domain::Secret;
 use serde::Deserialize;
@@ -76,6 +77,8 @@ pub struct Config {
     pub organization: OrganizationSettings,
     /// Social sign-in providers (environment only: `OAUTH_PROVIDER_*`).
     pub social: SocialSettings,
+    /// Second factors.
+    pub two_factor: TwoFactorSettings,
 }
 
 /// The optional TOML file; every key is optional and named like the field above. No `Debug`:
@@ -139,6 +142,7 @@ impl Default for Config {
             scale: ScaleSettings::default(),
             organization: OrganizationSettings::default(),
             social: SocialSettings::default(),
+            two_factor: TwoFactorSettings::default(),
         }
     }
 }
@@ -299,6 +303,7 @@ impl Config {
         self.scale.apply_env(env)?;
         self.organization.apply_env(env)?;
         self.social.apply_env(env)?;
+        self.two_factor.apply_env(env)?;
         Ok(())
     }
 
@@ -419,6 +424,7 @@ impl Config {
             + &self.scale.describe()
             + &self.organization.describe()
             + &self.social.describe()
+            + &self.two_factor.describe()
     }
 }
 

@@ -6,6 +6,7 @@ mod email_config;
 mod organization_config;
 mod scale_config;
 mod social_config;
+mod two_factor_config;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};

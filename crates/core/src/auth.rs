@@ -9,6 +9,7 @@ use crate::password_hasher::PasswordHasher;
 use crate::recent_changes::RecentChanges;
 use crate::session_cache::{FeedEvent, SessionCache};
 use crate::social::Social;
+use crate::two_factor::TwoFactorKeys;
 use beep_domain::{SessionId, UserId};
 use beep_email::Templates;
 use beep_store::Store;
@@ -35,6 +36,7 @@ struct Inner {
     session_cache: SessionCache,
     recent_changes: RecentChanges,
     social: Social,
+    two_factor_keys: TwoFactorKeys,
 }
 
 impl std::fmt::Debug for Auth {
@@ -71,6 +73,7 @@ impl Auth {
         let outbox_key = SealingKey::derive(config.secret.expose(), OUTBOX_PURPOSE);
         let mail_host = host_of(&config.email.links_base);
         let social = Social::new(config.social.clone(), config.secret.expose());
+        let two_factor_keys = TwoFactorKeys::derive(config.secret.expose());
         Ok(Self {
             inner: Arc::new(Inner {
                 store,
@@ -85,6 +88,7 @@ impl Auth {
                 session_cache,
                 recent_changes: RecentChanges::default(),
                 social,
+                two_factor_keys,
             }),
         })
     }
@@ -147,6 +151,11 @@ impl Auth {
     /// The social sign-in providers and their keys.
     pub fn social(&self) -> &Social {
         &self.inner.social
+    }
+
+    /// The keys of the second factors.
+    pub(crate) fn two_factor_keys(&self) -> &TwoFactorKeys {
+        &self.inner.two_factor_keys
     }
 
     /// The store.

@@ -182,6 +182,8 @@ pub struct AuthConfig {
     pub organization: OrganizationConfig,
     /// Social sign-in providers.
     pub social: crate::social::SocialConfig,
+    /// Second factors.
+    pub two_factor: crate::two_factor::TwoFactorConfig,
     /// The server secret; keys for data sealed at rest (mail bodies in the outbox) are derived
     /// from it. The default is random per process, so set it wherever nodes share a database.
     pub secret: Secret<String>,
@@ -199,6 +201,7 @@ impl Default for AuthConfig {
             email: EmailConfig::default(),
             organization: OrganizationConfig::default(),
             social: crate::social::SocialConfig::default(),
+            two_factor: crate::two_factor::TwoFactorConfig::default(),
             secret: Secret::new(crate::tokens::random_alphanumeric(48)),
         }
     }

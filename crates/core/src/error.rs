@@ -89,6 +89,9 @@ pub enum AuthError {
     /// A social sign-in or linked-account request was refused.
     #[error("{0}")]
     Social(#[from] crate::social::SocialError),
+    /// A second-factor request was refused.
+    #[error(transparent)]
+    TwoFactor(#[from] crate::two_factor::TwoFactorError),
     /// The row changed under us (a concurrent update won).
     #[error("The resource was changed concurrently; retry")]
     Conflict,

@@ -18,6 +18,7 @@ pub mod session_cache;
 pub mod shared_redis;
 pub mod social;
 pub mod tokens;
+pub mod two_factor;
 
 pub use auth::Auth;
 pub use clock::{Clock, ManualClock, SystemClock};

@@ -31,9 +31,14 @@ impl World {
 
     /// Signs in `email` with `password`.
     async fn sign_in(&self, email: &str, password: &str) -> Result<beep_core::SignedIn, AuthError> {
-        self.auth
+        match self
+            .auth
             .sign_in_with_password(sign_in_input(email, password), ClientInfo::default())
-            .await
+            .await?
+        {
+            beep_core::flows::SignInOutcome::SignedIn(signed) => Ok(signed),
+            other => panic!("no second factor was expected: {other:?}"),
+        }
     }
 
     /// Whether a token has a valid session now.
@@ -88,6 +93,7 @@ fn sign_in_input(email: &str, password: &str) -> SignIn {
         email: email.into(),
         password: Secret::new(password.into()),
         remember_me: true,
+        trusted_device: None,
     }
 }
 

@@ -3,7 +3,7 @@
 
 use crate::{
     AccountId, InvitationId, MemberId, OrganizationId, OutboxMailId, SessionId, TeamId,
-    TeamMemberId, UserId, VerificationId,
+    TeamMemberId, TrustedDeviceId, TwoFactorId, UserId, VerificationId,
 };
 use crate::{
     Audit, Email, InvitationStatus, MemberStatus, OrganizationType, OutboxStatus, Roles, Secret,
@@ -24,6 +24,8 @@ pub struct User {
     pub email_verified: bool,
     /// Avatar URL.
     pub image: Option<String>,
+    /// Whether a second factor is required after every first factor.
+    pub two_factor_enabled: bool,
     /// Audit fields.
     pub audit: Audit,
 }
@@ -246,6 +248,60 @@ pub struct OutboxMail {
     pub last_error: Option<String>,
     /// When the transport accepted it.
     pub sent_at: Option<DateTime<Utc>>,
+    /// Audit fields.
+    pub audit: Audit,
+}
+
+/// A user's TOTP enrolment and backup codes. Both secrets are sealed (encrypted under a key
+/// derived from the server secret) before they reach this type.
+#[derive(Clone, PartialEq, Eq)]
+pub struct TwoFactor {
+    /// The enrolment's id.
+    pub id: TwoFactorId,
+    /// Whose it is (one per user).
+    pub user_id: UserId,
+    /// The sealed TOTP secret.
+    pub sealed_secret: String,
+    /// The sealed JSON list of unused backup codes.
+    pub sealed_backup_codes: String,
+    /// Whether a code from the authenticator has confirmed the enrolment.
+    pub verified: bool,
+    /// The last TOTP time step accepted (a code is good once).
+    pub last_totp_step: Option<i64>,
+    /// Wrong codes in a row.
+    pub failed_attempts: i32,
+    /// Until when every code is refused after too many wrong ones.
+    pub locked_until: Option<DateTime<Utc>>,
+    /// Audit fields.
+    pub audit: Audit,
+}
+
+impl std::fmt::Debug for TwoFactor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TwoFactor")
+            .field("id", &self.id)
+            .field("user_id", &self.user_id)
+            .field("verified", &self.verified)
+            .field("failed_attempts", &self.failed_attempts)
+            .field("locked_until", &self.locked_until)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A device that may skip the second factor until `expires_at`: the cookie holds a token,
+/// the row its SHA-256 digest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrustedDevice {
+    /// The device's id.
+    pub id: TrustedDeviceId,
+    /// Whose device it is.
+    pub user_id: UserId,
+    /// SHA-256 of the cookie's token, hex.
+    pub token_digest: String,
+    /// When the trust ends.
+    pub expires_at: DateTime<Utc>,
+    /// The user agent that asked to be trusted.
+    pub user_agent: String,
     /// Audit fields.
     pub audit: Audit,
 }

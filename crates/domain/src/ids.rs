@@ -96,6 +96,8 @@ typed_id!(/** Id of a [`crate::TeamMember`]. */ TeamMemberId, "tmem");
 typed_id!(/** Id of an [`crate::Invitation`]. */ InvitationId, "inv");
 typed_id!(/** Id of an [`crate::OutboxMail`]. */ OutboxMailId, "mail");
 typed_id!(/** Id of one delivery attempt of an outbox mail. */ OutboxAttemptId, "attempt");
+typed_id!(/** Id of a [`crate::TwoFactor`] enrolment. */ TwoFactorId, "tfa");
+typed_id!(/** Id of a [`crate::TrustedDevice`]. */ TrustedDeviceId, "tdev");
 
 #[cfg(test)]
 mod tests {

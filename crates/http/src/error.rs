@@ -106,6 +106,7 @@ impl From<AuthError> for ApiError {
             }
             AuthError::Organization(refused) => crate::routes::organization::refusal(refused),
             AuthError::Social(refused) => social_error(refused),
+            AuthError::TwoFactor(refused) => two_factor_error(refused),
             AuthError::UserAlreadyExists => ApiError::coded(
                 S::UNPROCESSABLE_ENTITY,
                 "USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL",
@@ -207,6 +208,18 @@ fn social_error(refused: beep_core::social::SocialError) -> ApiError {
         E::ProviderUnavailable => StatusCode::BAD_GATEWAY,
         E::UserInfoUnavailable => StatusCode::UNAUTHORIZED,
         E::AlreadyLinked => StatusCode::CONFLICT,
+        _ => StatusCode::BAD_REQUEST,
+    };
+    ApiError::coded(status, refused.code(), refused.to_string())
+}
+
+fn two_factor_error(refused: beep_core::two_factor::TwoFactorError) -> ApiError {
+    use beep_core::two_factor::TwoFactorError as E;
+    let status = match refused {
+        E::InvalidCode | E::InvalidTwoFactorCookie | E::InvalidBackupCode => {
+            StatusCode::UNAUTHORIZED
+        }
+        E::AccountLocked => StatusCode::TOO_MANY_REQUESTS,
         _ => StatusCode::BAD_REQUEST,
     };
     ApiError::coded(status, refused.code(), refused.to_string())

@@ -30,6 +30,8 @@ pub struct UserJson {
     /// Avatar URL, or `null`.
     #[schema(required = true)]
     image: Option<String>,
+    /// Whether a second factor is asked after every first factor.
+    two_factor_enabled: bool,
     /// When the user was created (ISO-8601 UTC with milliseconds).
     #[schema(format = DateTime)]
     created_at: String,
@@ -46,6 +48,7 @@ impl From<&User> for UserJson {
             email: user.email.to_string(),
             email_verified: user.email_verified,
             image: user.image.clone(),
+            two_factor_enabled: user.two_factor_enabled,
             created_at: iso(&user.audit.created_at),
             updated_at: iso(&user.audit.updated_at),
         }

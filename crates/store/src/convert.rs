@@ -2,12 +2,13 @@
 //! and emails are wrapped without re-validation.
 
 use crate::entities::{
-    account, invitation, member, organization, outbox_mail, session, team, team_member, user,
+    account, invitation, member, organization, outbox_mail, session, team, team_member,
+    trusted_device, two_factor, user,
 };
 use beep_domain::{
     Account, AccountId, Audit, Email, Invitation, InvitationId, Member, MemberId, Organization,
     OrganizationId, OutboxMail, OutboxMailId, Roles, Secret, Session, SessionId, Team, TeamId,
-    TeamMember, TeamMemberId, User, UserId,
+    TeamMember, TeamMemberId, TrustedDevice, TrustedDeviceId, TwoFactor, TwoFactorId, User, UserId,
 };
 
 macro_rules! audit_of {
@@ -30,6 +31,36 @@ impl From<user::Model> for User {
             email: Email::from_trusted(row.email),
             email_verified: row.email_verified,
             image: row.image,
+            two_factor_enabled: row.two_factor_enabled,
+            audit: audit_of!(row),
+        }
+    }
+}
+
+impl From<two_factor::Model> for TwoFactor {
+    fn from(row: two_factor::Model) -> Self {
+        TwoFactor {
+            id: TwoFactorId::from_trusted(row.id),
+            user_id: UserId::from_trusted(row.user_id),
+            sealed_secret: row.secret,
+            sealed_backup_codes: row.backup_codes,
+            verified: row.verified,
+            last_totp_step: row.last_totp_step,
+            failed_attempts: row.failed_attempts,
+            locked_until: row.locked_until,
+            audit: audit_of!(row),
+        }
+    }
+}
+
+impl From<trusted_device::Model> for TrustedDevice {
+    fn from(row: trusted_device::Model) -> Self {
+        TrustedDevice {
+            id: TrustedDeviceId::from_trusted(row.id),
+            user_id: UserId::from_trusted(row.user_id),
+            token_digest: row.token_digest,
+            expires_at: row.expires_at,
+            user_agent: row.user_agent,
             audit: audit_of!(row),
         }
     }

@@ -1,6 +1,6 @@
 //! Forward-only, transactional migrations, recorded in `schema_migrations`.
 //!
-//! Migrations 1 and 4 are explicit SQL, one file per database (`migrations/`). Migration 2 is
+//! Migrations 1, 4 and 5 are explicit SQL, one file per database (`migrations/`). Migration 2 is
 //! still derived from its entities (the outbox's); it must be frozen the same way before
 //! those entities change. Migration 3 is PostgreSQL triggers.
 
@@ -13,7 +13,7 @@ use sea_orm::{
 };
 
 /// The schema version this binary writes and expects.
-pub const SCHEMA_VERSION: i64 = 4;
+pub const SCHEMA_VERSION: i64 = 5;
 
 /// How the database's schema compares with this binary's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -117,6 +117,7 @@ async fn apply(version: i64, backend: Backend, tx: &DatabaseTransaction) -> Resu
         2 => mail_outbox(backend, tx).await,
         3 => session_change_notices(backend, tx).await,
         4 => run_script(tx, backend, ORGANIZATIONS_POSTGRES, ORGANIZATIONS_SQLITE).await,
+        5 => run_script(tx, backend, TWO_FACTOR_POSTGRES, TWO_FACTOR_SQLITE).await,
         other => Err(StoreError::Schema(format!("no migration {other}"))),
     }
 }
@@ -129,6 +130,11 @@ const INITIAL_SQLITE: &str = include_str!("migrations/0001_initial.sqlite.sql");
 const ORGANIZATIONS_POSTGRES: &str = include_str!("migrations/0004_organizations.postgres.sql");
 /// See [`ORGANIZATIONS_POSTGRES`].
 const ORGANIZATIONS_SQLITE: &str = include_str!("migrations/0004_organizations.sqlite.sql");
+
+/// Migration 5: `user.two_factor_enabled`, TOTP enrolments and trusted devices.
+const TWO_FACTOR_POSTGRES: &str = include_str!("migrations/0005_two_factor.postgres.sql");
+/// See [`TWO_FACTOR_POSTGRES`].
+const TWO_FACTOR_SQLITE: &str = include_str!("migrations/0005_two_factor.sqlite.sql");
 
 /// Runs a migration script, statement by statement (`;` at the end of a line ends one;
 /// `--` lines are comments).

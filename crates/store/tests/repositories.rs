@@ -20,6 +20,7 @@ fn new_user(email: &str) -> User {
         email: Email::parse(email).unwrap(),
         email_verified: false,
         image: None,
+        two_factor_enabled: false,
         audit: Audit::created(now(), None),
     }
 }

@@ -12,7 +12,7 @@ mod sign_up;
 pub use account::{DeleteUser, UpdateUser};
 pub use email_verification::EmailVerified;
 pub use password_reset::PasswordReset;
-pub use sign_in::SignIn;
+pub use sign_in::{SignIn, SignInOutcome};
 pub(crate) use sign_up::{MAX_NAME_CHARS, validate_picture};
 pub use sign_up::{SignUp, SignUpOutcome};
 

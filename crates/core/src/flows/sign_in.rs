@@ -1,7 +1,9 @@
 //! Sign-in with email and password. An unknown email costs the same hash as a wrong
-//! password, and both get the same answer.
+//! password, and both get the same answer. A user with a second factor gets a challenge
+//! instead of a session (unless this device is trusted).
 
 use super::{ClientInfo, SignedIn};
+use crate::two_factor::SecondFactorChallenge;
 use crate::{Auth, AuthError};
 use beep_domain::{Email, PasswordRejection, PlainPassword, Secret};
 use beep_store::StoreError;
@@ -16,15 +18,26 @@ pub struct SignIn {
     pub password: Secret<String>,
     /// `false`: a one-day session that is never refreshed.
     pub remember_me: bool,
+    /// The device's trust token (the `trust_device` cookie), if it has one.
+    pub trusted_device: Option<String>,
+}
+
+/// How a first factor that passed ends.
+#[derive(Debug, Clone)]
+pub enum SignInOutcome {
+    /// Signed in.
+    SignedIn(SignedIn),
+    /// The user has a second factor: no session until it is presented.
+    SecondFactorRequired(SecondFactorChallenge),
 }
 
 impl Auth {
-    /// Checks the password and opens a session.
+    /// Checks the password and opens a session, or a second-factor challenge.
     pub async fn sign_in_with_password(
         &self,
         input: SignIn,
         client: ClientInfo,
-    ) -> Result<SignedIn, AuthError> {
+    ) -> Result<SignInOutcome, AuthError> {
         let email = Email::parse(&input.email)?;
         if let Err(PasswordRejection::TooLong) = self
             .config()
@@ -89,15 +102,23 @@ impl Auth {
         if !unchanged {
             return Err(AuthError::InvalidEmailOrPassword);
         }
+        if self
+            .needs_second_factor(&tx, &user, input.trusted_device.as_deref())
+            .await?
+        {
+            let challenge = self.open_challenge(&tx, &user, input.remember_me).await?;
+            tx.commit().await.map_err(StoreError::from)?;
+            return Ok(SignInOutcome::SecondFactorRequired(challenge));
+        }
         let (session, token) = self
             .create_session(&tx, &user, input.remember_me, &client)
             .await?;
         tx.commit().await.map_err(StoreError::from)?;
         tracing::info!(user_id = %user.id, "user signed in");
-        Ok(SignedIn {
+        Ok(SignInOutcome::SignedIn(SignedIn {
             user,
             session,
             token,
-        })
+        }))
     }
 }

@@ -96,6 +96,7 @@ impl Auth {
             email,
             email_verified: false,
             image,
+            two_factor_enabled: false,
             audit: Audit::created(now, Some(user_id.as_str())),
         };
         let account = Account {
@@ -176,6 +177,7 @@ impl Auth {
             email: owner.email.clone(),
             email_verified: false,
             image,
+            two_factor_enabled: false,
         }))
     }
 }

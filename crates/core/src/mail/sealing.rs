@@ -46,6 +46,15 @@ impl SealingKey {
         hex::encode(out)
     }
 
+    /// HMAC-SHA-256 of `data` under this key, hex: a digest only the server can compute (for
+    /// short codes, whose plain digest could be reversed by trying them all).
+    pub fn mac_hex(&self, data: &[u8]) -> String {
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(self.0.as_slice())
+            .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
+        mac.update(data);
+        hex::encode(mac.finalize().into_bytes())
+    }
+
     /// Opens what [`SealingKey::seal`] made with this key; `None` if it was made with another
     /// key or altered.
     pub fn open(&self, sealed: &str) -> Option<Vec<u8>> {

@@ -207,6 +207,8 @@ struct StoredUser {
     email: String,
     email_verified: bool,
     image: Option<String>,
+    #[serde(default)]
+    two_factor_enabled: bool,
     audit: StoredAudit,
 }
 
@@ -260,6 +262,7 @@ impl From<&Cached> for Stored {
                 email: user.email.as_str().to_owned(),
                 email_verified: user.email_verified,
                 image: user.image.clone(),
+                two_factor_enabled: user.two_factor_enabled,
                 audit: (&user.audit).into(),
             },
         }
@@ -291,6 +294,7 @@ impl From<Stored> for Cached {
                 email: Email::from_trusted(user.email),
                 email_verified: user.email_verified,
                 image: user.image,
+                two_factor_enabled: user.two_factor_enabled,
                 audit: user.audit.into(),
             },
         }

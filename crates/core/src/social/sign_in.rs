@@ -6,6 +6,7 @@ use super::client::TokenAnswer;
 use super::profile::{self, Grant, Profile, ProfileError};
 use super::state::{self, Challenge, PendingSignIn};
 use crate::flows::{ClientInfo, SignedIn, validate_picture};
+use crate::two_factor::SecondFactorChallenge;
 use crate::{Auth, AuthError, hooks};
 use beep_domain::uri::append_query;
 use beep_domain::{
@@ -64,13 +65,17 @@ pub struct ProviderReturn {
     pub iss: Option<String>,
     /// The browser's binding cookie.
     pub browser_binding: Option<String>,
+    /// The device's trust token (the `trust_device` cookie), if it has one.
+    pub trusted_device: Option<String>,
 }
 
 /// Where a finished sign-in lands.
 #[derive(Debug, Clone)]
 pub struct SocialLanding {
-    /// The new session, unless this was a link.
+    /// The new session, unless this was a link or a second factor is required.
     pub signed_in: Option<SignedIn>,
+    /// The challenge to answer first, when the user has a second factor.
+    pub second_factor: Option<SecondFactorChallenge>,
     /// Where to send the browser.
     pub redirect_to: String,
 }
@@ -233,7 +238,13 @@ impl Auth {
             })?;
         let sealed = self.seal_answer(&tokens, settings.scopes_with(&[]));
         let outcome = self
-            .land(&pending, &profile, &sealed, &client)
+            .land(
+                &pending,
+                &profile,
+                &sealed,
+                &client,
+                back.trusted_device.as_deref(),
+            )
             .await
             .map_err(|refusal| match refusal {
                 Landing::Refused(code) => fail(code),
@@ -317,10 +328,15 @@ impl Auth {
         profile: &Profile,
         tokens: &SealedProviderTokens,
         client: &ClientInfo,
+        trusted_device: Option<&str>,
     ) -> Result<SocialLanding, Landing> {
-        match self.land_once(pending, profile, tokens, client).await {
+        match self
+            .land_once(pending, profile, tokens, client, trusted_device)
+            .await
+        {
             Err(Landing::Failed(StoreError::Conflict)) => {
-                self.land_once(pending, profile, tokens, client).await
+                self.land_once(pending, profile, tokens, client, trusted_device)
+                    .await
             }
             other => other,
         }
@@ -332,6 +348,7 @@ impl Auth {
         profile: &Profile,
         tokens: &SealedProviderTokens,
         client: &ClientInfo,
+        trusted_device: Option<&str>,
     ) -> Result<SocialLanding, Landing> {
         let provider = self
             .social()
@@ -396,7 +413,19 @@ impl Auth {
             tracing::info!(user_id = %user.id, provider = %pending.provider, "account linked");
             return Ok(SocialLanding {
                 signed_in: None,
+                second_factor: None,
                 redirect_to: pending.callback_url.clone(),
+            });
+        }
+        // One policy for every first factor: a user with a second factor presents it here
+        // too (better-auth asks only after a password).
+        if self.needs_second_factor(&tx, &user, trusted_device).await? {
+            let challenge = self.open_challenge(&tx, &user, true).await?;
+            tx.commit().await.map_err(StoreError::from)?;
+            return Ok(SocialLanding {
+                signed_in: None,
+                second_factor: Some(challenge),
+                redirect_to: append_query(&pending.callback_url, "twoFactorRedirect", "true"),
             });
         }
         let (session, token) = self.create_session(&tx, &user, true, client).await?;
@@ -412,6 +441,7 @@ impl Auth {
                 session,
                 token,
             }),
+            second_factor: None,
             redirect_to,
         })
     }
@@ -452,6 +482,7 @@ fn new_user(profile: &Profile, email: Email, now: DateTime<Utc>) -> User {
         email,
         email_verified: profile.email_verified,
         image: validate_picture("image", profile.image.clone()).unwrap_or(None),
+        two_factor_enabled: false,
     }
 }
 

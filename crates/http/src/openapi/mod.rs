@@ -118,6 +118,7 @@ pub fn document(options: &DescribeOptions) -> OpenApi {
     for (name, schema) in crate::routes::organization::openapi::schemas()
         .into_iter()
         .chain(crate::routes::social::openapi::schemas())
+        .chain(crate::routes::two_factor::openapi::schemas())
     {
         components = components.schema(name, schema);
     }
@@ -127,6 +128,7 @@ pub fn document(options: &DescribeOptions) -> OpenApi {
     let families = [
         crate::routes::organization::openapi::TAG,
         crate::routes::social::openapi::TAG,
+        crate::routes::two_factor::openapi::TAG,
     ];
     let tags = TAGS
         .iter()
@@ -165,7 +167,8 @@ fn paths(options: &DescribeOptions) -> utoipa::openapi::path::Paths {
     let mut paths = operations::paths(options);
     let families = crate::routes::organization::openapi::operations()
         .into_iter()
-        .chain(crate::routes::social::openapi::operations());
+        .chain(crate::routes::social::openapi::operations())
+        .chain(crate::routes::two_factor::openapi::operations());
     for op in families {
         let (method, path, operation) = op.finish();
         paths.add_path_operation(path, vec![method], operation);

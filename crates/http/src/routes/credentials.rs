@@ -1,6 +1,6 @@
 //! `POST /sign-up/email` and `POST /sign-in/email`.
 
-use super::{RequestClient, check_callback, refuse_protected_fields};
+use super::{RequestClient, check_callback, refuse_protected_fields, two_factor};
 use crate::body::JsonOrFormFields;
 use crate::cookies::DONT_REMEMBER;
 use crate::current_session::issue_session;
@@ -11,9 +11,9 @@ use axum::Json;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use beep_core::SignedIn;
-use beep_core::flows::{SignIn, SignUp, SignUpOutcome};
+use beep_core::flows::{SignIn, SignInOutcome, SignUp, SignUpOutcome};
 use beep_domain::{Email, Secret};
-use http::{HeaderValue, header};
+use http::{HeaderMap, HeaderValue, header};
 use serde_json::json;
 
 /// Creates a user and signs them in: `{token, user}` plus the session cookies.
@@ -70,6 +70,7 @@ pub async fn sign_up(
 pub async fn sign_in(
     State(state): State<AppState>,
     RequestClient(client): RequestClient,
+    headers: HeaderMap,
     JsonOrFormFields(mut body): JsonOrFormFields,
 ) -> Result<Response, ApiError> {
     let email = body.required_string("email");
@@ -79,17 +80,24 @@ pub async fn sign_in(
     body.finish()?;
     check_callback(&state, callback.as_deref())?;
 
-    let signed = state
+    let outcome = state
         .auth
         .sign_in_with_password(
             SignIn {
                 email,
                 password,
                 remember_me,
+                trusted_device: two_factor::trusted_device(&state, &headers),
             },
             client,
         )
         .await?;
+    let signed = match outcome {
+        SignInOutcome::SignedIn(signed) => signed,
+        SignInOutcome::SecondFactorRequired(challenge) => {
+            return Ok(two_factor::second_factor_required(&state, &challenge));
+        }
+    };
 
     let body = match &callback {
         Some(url) => json!({

@@ -7,6 +7,7 @@ mod meta;
 pub(crate) mod organization;
 mod sessions;
 pub(crate) mod social;
+pub(crate) mod two_factor;
 
 use crate::client_ip::client_ip;
 use crate::cookies::SESSION_TOKEN;
@@ -28,7 +29,10 @@ pub use meta::{health_live, health_ready, not_found};
 /// Whether a path below the base path is a route (the rate limiter counts any other path in
 /// one shared bucket per client, so junk paths cannot flood its table).
 pub fn is_route(path: &str) -> bool {
-    PATHS.contains(&path) || organization::PATHS.contains(&path) || social::is_route(path)
+    PATHS.contains(&path)
+        || organization::PATHS.contains(&path)
+        || social::is_route(path)
+        || two_factor::PATHS.contains(&path)
 }
 
 /// Every route path below the base path.
@@ -37,6 +41,7 @@ pub fn auth_paths() -> impl Iterator<Item = &'static str> {
         .iter()
         .chain(organization::PATHS)
         .chain(social::PATHS)
+        .chain(two_factor::PATHS)
         .copied()
 }
 
@@ -100,7 +105,8 @@ pub fn auth_routes(state: &AppState) -> Router<AppState> {
         .route("/reset-password/{token}", get(email::reset_password_link))
         .route("/change-email", post(email::change_email))
         .merge(organization::routes())
-        .merge(social::routes());
+        .merge(social::routes())
+        .merge(two_factor::routes());
     let delete_user_enabled = state.auth.config().delete_user_enabled;
     if delete_user_enabled {
         router = router.route("/delete-user", post(account::delete_user));

@@ -14,6 +14,7 @@ mod linking;
 mod providers;
 mod sign_in;
 mod state;
+mod two_factor;
 
 use browser::{Browser, Hop};
 use serde_json::{Value, json};

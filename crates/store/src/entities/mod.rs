@@ -11,5 +11,7 @@ pub mod outbox_mail;
 pub mod session;
 pub mod team;
 pub mod team_member;
+pub mod trusted_device;
+pub mod two_factor;
 pub mod user;
 pub mod verification;

@@ -18,6 +18,8 @@ pub struct Model {
     pub email_verified: bool,
     /// Avatar URL.
     pub image: Option<String>,
+    /// Whether a second factor is required.
+    pub two_factor_enabled: bool,
     /// Audit: created.
     pub created_at: DateTimeUtc,
     /// Audit: last change.

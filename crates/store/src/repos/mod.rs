@@ -8,6 +8,8 @@ pub mod organizations;
 pub mod outbox;
 pub mod sessions;
 pub mod teams;
+pub mod trusted_devices;
+pub mod two_factors;
 pub mod users;
 pub mod verifications;
 

@@ -17,6 +17,7 @@ pub async fn insert(conn: &impl ConnectionTrait, user: &User) -> Result<(), Stor
         email: Set(user.email.to_string()),
         email_verified: Set(user.email_verified),
         image: Set(user.image.clone()),
+        two_factor_enabled: Set(user.two_factor_enabled),
         created_at: Set(user.audit.created_at),
         updated_at: Set(user.audit.updated_at),
         created_by: Set(user.audit.created_by.clone()),
@@ -163,4 +164,26 @@ fn changed_by_self(id: &UserId, now: DateTime<Utc>) -> UpdateMany<user::Entity> 
             user::Column::Version,
             Expr::col(user::Column::Version).add(1),
         )
+}
+
+/// Sets whether the user must present a second factor. The version moves on, so a session
+/// cache that keyed on it sees the change.
+pub async fn set_two_factor_enabled(
+    conn: &impl ConnectionTrait,
+    id: &UserId,
+    enabled: bool,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    user::Entity::update_many()
+        .col_expr(user::Column::TwoFactorEnabled, Expr::value(enabled))
+        .col_expr(user::Column::UpdatedAt, Expr::value(now))
+        .col_expr(user::Column::UpdatedBy, Expr::value(id.as_str()))
+        .col_expr(
+            user::Column::Version,
+            Expr::col(user::Column::Version).add(1),
+        )
+        .filter(user::Column::Id.eq(id.as_str()))
+        .exec(conn)
+        .await?;
+    Ok(())
 }

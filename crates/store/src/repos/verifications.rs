@@ -102,3 +102,36 @@ pub async fn delete_created_by(
         .await?
         .rows_affected)
 }
+
+/// Replaces the value of the row `id` if it is still at `version` (the version moves on);
+/// `false` when another writer got there first or the row is gone.
+pub async fn replace_value(
+    conn: &impl ConnectionTrait,
+    id: &VerificationId,
+    version: i32,
+    value: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    use sea_orm::sea_query::{Expr, ExprTrait};
+    let updated = verification::Entity::update_many()
+        .col_expr(verification::Column::Value, Expr::value(value))
+        .col_expr(verification::Column::UpdatedAt, Expr::value(now))
+        .col_expr(
+            verification::Column::Version,
+            Expr::col(verification::Column::Version).add(1),
+        )
+        .filter(verification::Column::Id.eq(id.as_str()))
+        .filter(verification::Column::Version.eq(version))
+        .exec(conn)
+        .await?;
+    Ok(updated.rows_affected == 1)
+}
+
+/// Deletes the row with this identifier, if any.
+pub async fn delete(conn: &impl ConnectionTrait, identifier: &str) -> Result<(), StoreError> {
+    verification::Entity::delete_many()
+        .filter(verification::Column::Identifier.eq(identifier))
+        .exec(conn)
+        .await?;
+    Ok(())
+}

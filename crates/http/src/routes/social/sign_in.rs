@@ -105,10 +105,18 @@ pub async fn callback(
         error: query.error,
         iss: query.iss,
         browser_binding: state.jar().read_signed(&headers, BINDING_COOKIE),
+        trusted_device: crate::routes::two_factor::trusted_device(&state, &headers),
     };
     match state.auth.finish_social_sign_in(back, client).await {
         Ok(landing) => {
             let mut response = found(&landing.redirect_to);
+            if let Some(challenge) = &landing.second_factor {
+                crate::routes::two_factor::set_challenge_cookie(
+                    &state,
+                    response.headers_mut(),
+                    challenge,
+                );
+            }
             if let Some(signed) = &landing.signed_in {
                 issue_session(
                     &state,

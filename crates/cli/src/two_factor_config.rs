@@ -1,0 +1,52 @@
+//! Settings of the second factors: `TWO_FACTOR_ISSUER` (the name authenticator apps show)
+//! and `TWO_FACTOR_OTP` (codes by mail as a second factor).
+
+use crate::config::{Env, parse_bool_into};
+use anyhow::Result;
+use beep_core::two_factor::TwoFactorConfig;
+
+/// `TWO_FACTOR_*`.
+#[derive(Debug, Clone)]
+pub struct TwoFactorSettings {
+    /// The issuer in `otpauth://` URIs; default: the product's name.
+    pub issuer: Option<String>,
+    /// Codes by mail may stand in for the authenticator.
+    pub otp_enabled: bool,
+}
+
+impl Default for TwoFactorSettings {
+    fn default() -> Self {
+        Self {
+            issuer: None,
+            otp_enabled: TwoFactorConfig::default().otp_enabled,
+        }
+    }
+}
+
+impl TwoFactorSettings {
+    /// Reads `TWO_FACTOR_ISSUER` and `TWO_FACTOR_OTP`.
+    pub fn apply_env(&mut self, env: &dyn Env) -> Result<()> {
+        if let Some(issuer) = env.get("TWO_FACTOR_ISSUER") {
+            let issuer = issuer.trim();
+            self.issuer = (!issuer.is_empty()).then(|| issuer.to_owned());
+        }
+        parse_bool_into(env, "TWO_FACTOR_OTP", &mut self.otp_enabled)
+    }
+
+    /// The core's settings.
+    pub fn to_core(&self) -> TwoFactorConfig {
+        TwoFactorConfig {
+            issuer: self.issuer.clone(),
+            otp_enabled: self.otp_enabled,
+            ..TwoFactorConfig::default()
+        }
+    }
+
+    /// The `[two_factor]` part of `config check`.
+    pub fn describe(&self) -> String {
+        format!(
+            "[two_factor]\nissuer = {:?}\notp_enabled = {}\n",
+            self.issuer, self.otp_enabled
+        )
+    }
+}

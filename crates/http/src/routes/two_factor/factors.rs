@@ -1,0 +1,212 @@
+//! The `/two-factor/*` handlers: managing the factors with the session (each change asks
+//! for the password), and checking a code against the session or a waiting sign-in.
+
+use super::requests::{
+    EnableBody, PasswordBody, SendOtpBody, VerifyBackupCodeBody, VerifyCodeBody,
+};
+use super::wire::{BackupCodesJson, EnabledJson, PassedJson, StatusJson, TotpUriJson};
+use super::{CHALLENGE_COOKIE, TRUST_DEVICE_COOKIE};
+use crate::current_session::{CurrentSession, issue_session};
+use crate::error::ApiError;
+use crate::routes::RequestClient;
+use crate::state::AppState;
+use crate::typed_body::Typed;
+use crate::wire::UserJson;
+use axum::Json;
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use beep_core::two_factor::{CodeContext, SecondFactorPassed, TwoFactorError};
+use beep_core::{ActiveSession, AuthError};
+use beep_domain::Secret;
+use http::{HeaderMap, header};
+
+/// Starts a TOTP enrolment: `{totpURI, backupCodes}`; in force after `verify-totp`.
+pub async fn enable(
+    State(state): State<AppState>,
+    current: Option<CurrentSession>,
+    Typed(body): Typed<EnableBody>,
+) -> Result<Response, ApiError> {
+    let caller = signed_in(current)?;
+    let enrolment = state
+        .auth
+        .enable_two_factor(
+            &caller.user,
+            &Secret::new(body.password),
+            body.issuer.as_deref(),
+        )
+        .await?;
+    Ok(Json(EnabledJson {
+        totp_uri: enrolment.totp_uri,
+        backup_codes: enrolment.backup_codes.codes().to_vec(),
+    })
+    .into_response())
+}
+
+/// Turns two-factor off: `{status: true}`, with a new session in place of this one.
+pub async fn disable(
+    State(state): State<AppState>,
+    RequestClient(client): RequestClient,
+    current: Option<CurrentSession>,
+    Typed(body): Typed<PasswordBody>,
+) -> Result<Response, ApiError> {
+    let caller = signed_in(current)?;
+    let signed = state
+        .auth
+        .disable_two_factor(&caller, &Secret::new(body.password), client)
+        .await?;
+    let mut response = Json(StatusJson { status: true }).into_response();
+    let headers = response.headers_mut();
+    issue_session(
+        &state,
+        headers,
+        &signed.token,
+        &signed.session,
+        &signed.user,
+    );
+    headers.append(header::SET_COOKIE, state.jar().expire(TRUST_DEVICE_COOKIE));
+    Ok(response)
+}
+
+/// The authenticator URI again: `{totpURI}`.
+pub async fn get_totp_uri(
+    State(state): State<AppState>,
+    current: Option<CurrentSession>,
+    Typed(body): Typed<PasswordBody>,
+) -> Result<Response, ApiError> {
+    let caller = signed_in(current)?;
+    let totp_uri = state
+        .auth
+        .totp_uri(&caller.user, &Secret::new(body.password))
+        .await?;
+    Ok(Json(TotpUriJson { totp_uri }).into_response())
+}
+
+/// A new set of backup codes: `{status: true, backupCodes}`.
+pub async fn generate_backup_codes(
+    State(state): State<AppState>,
+    current: Option<CurrentSession>,
+    Typed(body): Typed<PasswordBody>,
+) -> Result<Response, ApiError> {
+    let caller = signed_in(current)?;
+    let codes = state
+        .auth
+        .regenerate_backup_codes(&caller.user, &Secret::new(body.password))
+        .await?;
+    Ok(Json(BackupCodesJson {
+        status: true,
+        backup_codes: codes.codes().to_vec(),
+    })
+    .into_response())
+}
+
+/// Checks a TOTP code: `{token, user}` and a new session.
+pub async fn verify_totp(
+    State(state): State<AppState>,
+    RequestClient(client): RequestClient,
+    headers: HeaderMap,
+    current: Option<CurrentSession>,
+    Typed(body): Typed<VerifyCodeBody>,
+) -> Result<Response, ApiError> {
+    let context = context(&state, &headers, current)?;
+    let trust = body.trust_device.unwrap_or(false);
+    let passed = state
+        .auth
+        .verify_totp(context, &body.code, trust, client)
+        .await?;
+    Ok(passed_response(&state, passed))
+}
+
+/// Mails a code: `{status: true}`.
+pub async fn send_otp(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    current: Option<CurrentSession>,
+    Typed(_body): Typed<SendOtpBody>,
+) -> Result<Response, ApiError> {
+    let context = context(&state, &headers, current)?;
+    state.auth.send_mailed_code(context).await?;
+    Ok(Json(StatusJson { status: true }).into_response())
+}
+
+/// Checks a mailed code: `{token, user}` and a new session.
+pub async fn verify_otp(
+    State(state): State<AppState>,
+    RequestClient(client): RequestClient,
+    headers: HeaderMap,
+    current: Option<CurrentSession>,
+    Typed(body): Typed<VerifyCodeBody>,
+) -> Result<Response, ApiError> {
+    let context = context(&state, &headers, current)?;
+    let trust = body.trust_device.unwrap_or(false);
+    let passed = state
+        .auth
+        .verify_mailed_code(context, &body.code, trust, client)
+        .await?;
+    Ok(passed_response(&state, passed))
+}
+
+/// Checks a backup code, which is used up: `{token, user}` and a new session.
+pub async fn verify_backup_code(
+    State(state): State<AppState>,
+    RequestClient(client): RequestClient,
+    headers: HeaderMap,
+    current: Option<CurrentSession>,
+    Typed(body): Typed<VerifyBackupCodeBody>,
+) -> Result<Response, ApiError> {
+    let context = context(&state, &headers, current)?;
+    let trust = body.trust_device.unwrap_or(false);
+    let passed = state
+        .auth
+        .verify_backup_code(context, &body.code, trust, client)
+        .await?;
+    Ok(passed_response(&state, passed))
+}
+
+/// The session's user managing their factors, or else the sign-in the `two_factor` cookie
+/// names (better-auth looks at the session first).
+fn context(
+    state: &AppState,
+    headers: &HeaderMap,
+    current: Option<CurrentSession>,
+) -> Result<CodeContext, ApiError> {
+    if let Some(current) = current {
+        return Ok(CodeContext::Session(current.active));
+    }
+    state
+        .jar()
+        .read_signed(headers, CHALLENGE_COOKIE)
+        .map(CodeContext::Challenge)
+        .ok_or_else(|| AuthError::from(TwoFactorError::InvalidTwoFactorCookie).into())
+}
+
+/// `{token, user}` with the new session's cookies; the challenge cookie goes, and a
+/// trusted device gets its cookie.
+fn passed_response(state: &AppState, passed: SecondFactorPassed) -> Response {
+    let signed = &passed.signed_in;
+    let mut response = Json(PassedJson {
+        token: signed.session.id.to_string(),
+        user: UserJson::from(&signed.user),
+    })
+    .into_response();
+    let jar = state.jar();
+    let headers = response.headers_mut();
+    issue_session(state, headers, &signed.token, &signed.session, &signed.user);
+    headers.append(header::SET_COOKIE, jar.expire(CHALLENGE_COOKIE));
+    if let Some(token) = &passed.trusted_device {
+        let lifetime = state.auth.config().two_factor.trust_device_for;
+        let max_age = u64::try_from(lifetime.num_seconds()).unwrap_or(0);
+        headers.append(
+            header::SET_COOKIE,
+            jar.set(
+                TRUST_DEVICE_COOKIE,
+                &jar.sign(token.expose()),
+                Some(max_age),
+            ),
+        );
+    }
+    response
+}
+
+fn signed_in(current: Option<CurrentSession>) -> Result<ActiveSession, ApiError> {
+    Ok(current.ok_or_else(ApiError::unauthorized)?.active)
+}

@@ -1,0 +1,126 @@
+//! Codes by mail as the second factor, delivered through the outbox to a real SMTP server.
+
+use crate::on_both;
+use crate::support::{Options, TestServer};
+use crate::{challenged, enrolled, post_with_cookie, signs_in};
+use beep_email::testing::SmtpSink;
+use beep_store::Backend;
+use serde_json::json;
+use std::time::Duration;
+
+on_both!(
+    a_mailed_code_finishes_the_sign_in => mailed_code_signs_in,
+    a_mailed_code_lapses_after_three_minutes => mailed_code_expires,
+    five_wrong_mailed_codes_end_it => mailed_code_attempts,
+);
+
+/// The code in the `nth` code mail the sink received (sign-up's verification mails aside).
+async fn mailed_code(sink: &SmtpSink, nth: usize) -> String {
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let codes: Vec<String> = sink
+            .received()
+            .iter()
+            .filter(|mail| mail.subject.contains("verification code"))
+            .filter_map(|mail| {
+                mail.text
+                    .lines()
+                    .map(str::trim)
+                    .find(|line| line.len() == 6 && line.bytes().all(|b| b.is_ascii_digit()))
+                    .map(str::to_owned)
+            })
+            .collect();
+        if let Some(code) = codes.get(nth - 1) {
+            return code.clone();
+        }
+        assert!(std::time::Instant::now() < deadline, "no code mail arrived");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+async fn server_mailing(backend: Backend, sink: &SmtpSink) -> TestServer {
+    TestServer::with(backend, Options::mailing_to(sink)).await
+}
+
+async fn mailed_code_signs_in(backend: Backend) {
+    let sink = SmtpSink::start();
+    let server = server_mailing(backend, &sink).await;
+    let user = enrolled(&server, "otp@example.com").await;
+    let challenge = challenged(&server, &user.email).await;
+
+    let sent = post_with_cookie(&server, "/two-factor/send-otp", json!({}), &challenge).await;
+    let code = mailed_code(&sink, 1).await;
+    let reply = post_with_cookie(
+        &server,
+        "/two-factor/verify-otp",
+        json!({"code": code}),
+        &challenge,
+    )
+    .await;
+
+    assert_eq!(sent.json, json!({"status": true}), "{}", sent.text);
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    assert!(signs_in(&server, &reply).await);
+    let mail = sink
+        .received()
+        .into_iter()
+        .find(|mail| mail.subject.contains("verification code"))
+        .unwrap();
+    assert_eq!(mail.rcpt_tos, vec!["otp@example.com".to_owned()]);
+}
+
+async fn mailed_code_expires(backend: Backend) {
+    let sink = SmtpSink::start();
+    let server = server_mailing(backend, &sink).await;
+    let user = enrolled(&server, "late@example.com").await;
+    let challenge = challenged(&server, &user.email).await;
+    post_with_cookie(&server, "/two-factor/send-otp", json!({}), &challenge).await;
+    let code = mailed_code(&sink, 1).await;
+    server.clock.advance(chrono::Duration::minutes(4));
+
+    let reply = post_with_cookie(
+        &server,
+        "/two-factor/verify-otp",
+        json!({"code": code}),
+        &challenge,
+    )
+    .await;
+
+    assert_eq!(reply.error(), (400, "OTP_HAS_EXPIRED".into()));
+    assert!(!signs_in(&server, &reply).await);
+}
+
+async fn mailed_code_attempts(backend: Backend) {
+    let sink = SmtpSink::start();
+    let server = server_mailing(backend, &sink).await;
+    let user = enrolled(&server, "tries@example.com").await;
+    // Two challenges, so the challenge's own limit of five is not what ends this.
+    let challenge = challenged(&server, &user.email).await;
+    post_with_cookie(&server, "/two-factor/send-otp", json!({}), &challenge).await;
+    let code = mailed_code(&sink, 1).await;
+    let wrong = format!("{:06}", (code.parse::<u32>().unwrap() + 1) % 1_000_000);
+    for _ in 0..5 {
+        let reply = post_with_cookie(
+            &server,
+            "/two-factor/verify-otp",
+            json!({"code": wrong}),
+            &challenge,
+        )
+        .await;
+        assert_eq!(reply.error(), (401, "INVALID_CODE".into()));
+    }
+
+    let reply = post_with_cookie(
+        &server,
+        "/two-factor/verify-otp",
+        json!({"code": code}),
+        &challenge,
+    )
+    .await;
+
+    assert_eq!(
+        reply.error(),
+        (400, "TOO_MANY_ATTEMPTS_REQUEST_NEW_CODE".into())
+    );
+    assert!(!signs_in(&server, &reply).await);
+}
