@@ -9,7 +9,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createAuthClient } from "better-auth/client";
 import { getCookieCache } from "better-auth/cookies";
-import { organizationClient } from "better-auth/client/plugins";
+import { organizationClient, twoFactorClient } from "better-auth/client/plugins";
 
 const BASE_URL = process.env.BEEP_IAM_URL;
 if (!BASE_URL) {
@@ -1065,4 +1065,83 @@ test("signIn.social with an unknown provider is refused with 404 PROVIDER_NOT_FO
   const b = browser();
   const result = await b.client.signIn.social({ provider: "nope", callbackURL: "/" });
   assertError(result, 404, "PROVIDER_NOT_FOUND", "sign-in-social");
+});
+
+// ---------------------------------------------------------------------------------------------
+// Two-factor, through better-auth's twoFactorClient
+
+/** RFC 4648 base32 (no padding) to bytes. */
+function base32Bytes(text) {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  let bits = 0;
+  let value = 0;
+  const out = [];
+  for (const char of text.replace(/=+$/, "")) {
+    value = (value << 5) | alphabet.indexOf(char);
+    bits += 5;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push((value >>> bits) & 0xff);
+    }
+  }
+  return Buffer.from(out);
+}
+
+/** The RFC 6238 code (HMAC-SHA-1, 6 digits, 30 s) of an `otpauth://` URI at `unixSeconds`. */
+function totpAt(uri, unixSeconds) {
+  const secret = base32Bytes(new URL(uri).searchParams.get("secret"));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(unixSeconds / 30)));
+  const digest = createHmac("sha1", secret).update(counter).digest();
+  const offset = digest[digest.length - 1] & 0x0f;
+  const binary = digest.readUInt32BE(offset) & 0x7fffffff;
+  return String(binary % 1_000_000).padStart(6, "0");
+}
+
+test("twoFactorClient: enable, verifyTotp, then sign-in answers twoFactorRedirect and a code finishes it", TIMEOUT, async () => {
+  const web = browser([twoFactorClient()]);
+  const creds = { name: `Tess ${randomSuffix()}`, email: uniqueEmail("2fa"), password: strongPassword() };
+  ok(await web.client.signUp.email(creds), "sign-up");
+
+  const enabled = ok(await web.client.twoFactor.enable({ password: creds.password }), "two-factor enable");
+  assert.equal(enabled.method, "totp");
+  assert.equal(enabled.backupCodes.length, 10);
+  const now = Date.now() / 1000;
+  const confirmed = ok(await web.client.twoFactor.verifyTotp({ code: totpAt(enabled.totpURI, now) }), "verify-totp");
+  assert.equal(confirmed.user.twoFactorEnabled, true);
+  ok(await web.client.signOut(), "sign-out");
+
+  let redirected = null;
+  const next = browser([twoFactorClient({ onTwoFactorRedirect: (context) => { redirected = context; } })]);
+  const first = ok(await next.client.signIn.email({ email: creds.email, password: creds.password }), "sign-in");
+  assert.equal(first.twoFactorRedirect, true);
+  assert.deepEqual(first.twoFactorMethods, ["totp", "otp"]);
+  assert.deepEqual(redirected?.twoFactorMethods, ["totp", "otp"]);
+  assert.equal(ok(await next.client.getSession(), "get-session"), null);
+  // The code of the next step: the one used to confirm is good only once.
+  const passed = ok(await next.client.twoFactor.verifyTotp({ code: totpAt(enabled.totpURI, now + 30) }), "verify-totp");
+  assert.equal(passed.user.email, creds.email);
+  const session = ok(await next.client.getSession(), "get-session");
+  assert.equal(session.user.email, creds.email);
+});
+
+test("twoFactorClient: a backup code finishes a sign-in once; a wrong code is 401 INVALID_CODE", TIMEOUT, async () => {
+  const web = browser([twoFactorClient()]);
+  const creds = { name: `Bea ${randomSuffix()}`, email: uniqueEmail("2fa-backup"), password: strongPassword() };
+  ok(await web.client.signUp.email(creds), "sign-up");
+  const enabled = ok(await web.client.twoFactor.enable({ password: creds.password }), "two-factor enable");
+  ok(await web.client.twoFactor.verifyTotp({ code: totpAt(enabled.totpURI, Date.now() / 1000) }), "verify-totp");
+
+  const first = browser([twoFactorClient()]);
+  ok(await first.client.signIn.email({ email: creds.email, password: creds.password }), "sign-in");
+  assertError(await first.client.twoFactor.verifyTotp({ code: "000000" }), 401, "INVALID_CODE", "wrong code");
+  ok(await first.client.twoFactor.verifyBackupCode({ code: enabled.backupCodes[0] }), "verify-backup-code");
+  const second = browser([twoFactorClient()]);
+  ok(await second.client.signIn.email({ email: creds.email, password: creds.password }), "sign-in");
+  assertError(
+    await second.client.twoFactor.verifyBackupCode({ code: enabled.backupCodes[0] }),
+    401,
+    "INVALID_BACKUP_CODE",
+    "a used backup code",
+  );
 });

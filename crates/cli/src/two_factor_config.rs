@@ -1,5 +1,6 @@
-//! Settings of the second factors: `TWO_FACTOR_ISSUER` (the name authenticator apps show)
-//! and `TWO_FACTOR_OTP` (codes by mail as a second factor).
+//! Settings of the second factors: `TWO_FACTOR_ISSUER` (the name authenticator apps show),
+//! `TWO_FACTOR_OTP` (codes by mail as a second factor) and `TWO_FACTOR_REQUIRED` (every
+//! user must turn two-factor on).
 
 use crate::config::{Env, parse_bool_into};
 use anyhow::Result;
@@ -12,6 +13,8 @@ pub struct TwoFactorSettings {
     pub issuer: Option<String>,
     /// Codes by mail may stand in for the authenticator.
     pub otp_enabled: bool,
+    /// Every user must turn two-factor on before doing anything else.
+    pub required: bool,
 }
 
 impl Default for TwoFactorSettings {
@@ -19,6 +22,7 @@ impl Default for TwoFactorSettings {
         Self {
             issuer: None,
             otp_enabled: TwoFactorConfig::default().otp_enabled,
+            required: false,
         }
     }
 }
@@ -30,7 +34,8 @@ impl TwoFactorSettings {
             let issuer = issuer.trim();
             self.issuer = (!issuer.is_empty()).then(|| issuer.to_owned());
         }
-        parse_bool_into(env, "TWO_FACTOR_OTP", &mut self.otp_enabled)
+        parse_bool_into(env, "TWO_FACTOR_OTP", &mut self.otp_enabled)?;
+        parse_bool_into(env, "TWO_FACTOR_REQUIRED", &mut self.required)
     }
 
     /// The core's settings.
@@ -38,6 +43,7 @@ impl TwoFactorSettings {
         TwoFactorConfig {
             issuer: self.issuer.clone(),
             otp_enabled: self.otp_enabled,
+            required: self.required,
             ..TwoFactorConfig::default()
         }
     }
@@ -45,8 +51,8 @@ impl TwoFactorSettings {
     /// The `[two_factor]` part of `config check`.
     pub fn describe(&self) -> String {
         format!(
-            "[two_factor]\nissuer = {:?}\notp_enabled = {}\n",
-            self.issuer, self.otp_enabled
+            "[two_factor]\nissuer = {:?}\notp_enabled = {}\nrequired = {}\n",
+            self.issuer, self.otp_enabled, self.required
         )
     }
 }

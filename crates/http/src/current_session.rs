@@ -207,6 +207,16 @@ impl FromRequestParts<AppState> for CurrentSession {
             .authenticate(&token, true)
             .await?
             .ok_or_else(ApiError::unauthorized)?;
+        if state.auth.config().two_factor.required
+            && !active.user.two_factor_enabled
+            && !crate::routes::two_factor::serves_unenrolled(parts.uri.path())
+        {
+            return Err(ApiError::coded(
+                http::StatusCode::FORBIDDEN,
+                "TWO_FACTOR_ENROLMENT_REQUIRED",
+                "Turn two-factor authentication on first",
+            ));
+        }
         if let Some(slot) = parts.extensions.get::<CallerSlot>()
             && let Ok(mut slot) = slot.0.lock()
         {

@@ -60,6 +60,31 @@ impl Auth {
         })
     }
 
+    /// Turns two-factor on with codes by mail only (no authenticator): at once, as the
+    /// password confirms it; the current session is replaced by a new one.
+    pub async fn enable_mailed_codes(
+        &self,
+        current: &ActiveSession,
+        password: &Secret<String>,
+        client: ClientInfo,
+    ) -> Result<SignedIn, AuthError> {
+        if !self.config().two_factor.otp_enabled {
+            return Err(TwoFactorError::OtpNotConfigured.into());
+        }
+        let user = &current.user;
+        self.verify_password(user, password).await?;
+        let tx = self.store().write().await?;
+        users::set_two_factor_enabled(&tx, &user.id, true, self.now()).await?;
+        let user = users::find_by_id(&tx, &user.id)
+            .await?
+            .ok_or(AuthError::UserNotFound)?;
+        let signed_in = self.replace_session(&tx, current, &user, &client).await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        self.user_changed(&user.id).await;
+        tracing::info!(user_id = %user.id, "two-factor enabled with mailed codes");
+        Ok(signed_in)
+    }
+
     /// Turns every second factor off: the enrolment and trusted devices go, and the
     /// current session is replaced by a new one.
     pub async fn disable_two_factor(

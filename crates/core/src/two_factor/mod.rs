@@ -40,6 +40,9 @@ pub struct TwoFactorConfig {
     pub otp_enabled: bool,
     /// How long a trusted device skips the second factor.
     pub trust_device_for: Duration,
+    /// Every user must turn two-factor on: until then a session may only enrol (and read
+    /// or end itself).
+    pub required: bool,
 }
 
 impl Default for TwoFactorConfig {
@@ -53,6 +56,7 @@ impl Default for TwoFactorConfig {
             otp_lifetime: Duration::minutes(3),
             otp_enabled: true,
             trust_device_for: Duration::days(30),
+            required: false,
         }
     }
 }
@@ -70,7 +74,7 @@ pub enum TwoFactorError {
     #[error("TOTP not enabled")]
     TotpNotEnabled,
     /// The user's TOTP is already confirmed and in force.
-    #[error("TOTP already enabled")]
+    #[error("TOTP is already enabled")]
     TotpAlreadyEnabled,
     /// The user has not turned two-factor on.
     #[error("Two factor isn't enabled")]
@@ -85,13 +89,15 @@ pub enum TwoFactorError {
     #[error("OTP has expired")]
     OtpHasExpired,
     /// Codes by mail are turned off.
-    #[error("OTP isn't configured")]
+    #[error("OTP is not available")]
     OtpNotConfigured,
     /// This challenge (or mailed code) took too many wrong codes.
     #[error("Too many attempts. Please request a new code.")]
     TooManyAttempts,
     /// Too many wrong codes in a row: every code is refused for a while.
-    #[error("Account is temporarily locked due to too many failed attempts")]
+    #[error(
+        "Too many failed verification attempts. Your account is temporarily locked. Please try again later."
+    )]
     AccountLocked,
 }
 

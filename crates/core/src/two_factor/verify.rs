@@ -329,7 +329,8 @@ impl Auth {
     ) -> Result<Checked, AuthError> {
         let identifier = subject.otp_identifier();
         let Some(row) = verifications::find(tx, &identifier).await? else {
-            return Ok(Checked::Refused(TwoFactorError::InvalidCode));
+            // better-auth: no code sent (or it was used) reads as an expired one.
+            return Ok(Checked::Ended(TwoFactorError::OtpHasExpired));
         };
         let Ok(mut mailed) = serde_json::from_str::<MailedCode>(&row.value) else {
             verifications::delete(tx, &identifier).await?;

@@ -27,10 +27,20 @@ async fn enrolled(server: &TestServer, email: &str) -> TOTP {
     .await
     .unwrap();
     let enabled = server
-        .post("/two-factor/enable", json!({"password": PASSWORD}), Some(&session))
+        .post(
+            "/two-factor/enable",
+            json!({"password": PASSWORD}),
+            Some(&session),
+        )
         .await;
     let uri = enabled.json["totpURI"].as_str().unwrap().to_owned();
-    let secret = uri.split("secret=").nth(1).unwrap().split('&').next().unwrap();
+    let secret = uri
+        .split("secret=")
+        .nth(1)
+        .unwrap()
+        .split('&')
+        .next()
+        .unwrap();
     let bytes = Secret::Encoded(secret.to_owned()).to_bytes().unwrap();
     let totp = TOTP::new(Algorithm::SHA1, 6, 1, 30, bytes).unwrap();
     let confirmed = server

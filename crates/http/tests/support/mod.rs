@@ -50,6 +50,8 @@ pub struct Options {
     pub organization: OrganizationConfig,
     /// Social sign-in providers (their callbacks point at this server).
     pub social_providers: Vec<beep_core::social::ProviderSettings>,
+    /// Every user must turn two-factor on (`TWO_FACTOR_REQUIRED`).
+    pub two_factor_required: bool,
 }
 
 impl Options {
@@ -78,6 +80,7 @@ impl Default for Options {
             enumeration_floor: std::time::Duration::from_millis(20),
             organization: OrganizationConfig::default(),
             social_providers: Vec::new(),
+            two_factor_required: false,
         }
     }
 }
@@ -141,6 +144,10 @@ impl TestServer {
                 providers: options.social_providers.clone(),
                 callback_base: format!("{public}/api/auth"),
                 ..beep_core::SocialConfig::default()
+            },
+            two_factor: beep_core::two_factor::TwoFactorConfig {
+                required: options.two_factor_required,
+                ..beep_core::two_factor::TwoFactorConfig::default()
             },
             secret: Secret::new(SECRET.to_owned()),
             ..AuthConfig::default()

@@ -124,3 +124,42 @@ async fn mailed_code_attempts(backend: Backend) {
     );
     assert!(!signs_in(&server, &reply).await);
 }
+
+on_both!(
+    enable_with_method_otp_turns_mailed_codes_on_at_once => enable_by_mail,
+);
+
+async fn enable_by_mail(backend: Backend) {
+    let sink = SmtpSink::start();
+    let server = server_mailing(backend, &sink).await;
+    let session = server.sign_up("mailonly@example.com").await;
+
+    let reply = server
+        .post(
+            "/two-factor/enable",
+            json!({"password": crate::support::PASSWORD, "method": "otp"}),
+            Some(&session),
+        )
+        .await;
+
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    assert_eq!(reply.json, json!({"method": "otp"}));
+    assert_eq!(server.rows("two_factor").await, 0);
+    let first = crate::first_factor(&server, "mailonly@example.com", None).await;
+    assert_eq!(
+        first.json,
+        json!({"twoFactorRedirect": true, "twoFactorMethods": ["otp"]})
+    );
+    let challenge = crate::challenge_of(&first);
+    post_with_cookie(&server, "/two-factor/send-otp", json!({}), &challenge).await;
+    let code = mailed_code(&sink, 1).await;
+    let passed = post_with_cookie(
+        &server,
+        "/two-factor/verify-otp",
+        json!({"code": code}),
+        &challenge,
+    )
+    .await;
+    assert_eq!(passed.status, 200, "{}", passed.text);
+    assert!(signs_in(&server, &passed).await);
+}

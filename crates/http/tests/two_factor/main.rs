@@ -8,6 +8,7 @@ mod backup_codes;
 mod bad_input;
 mod enrolment;
 mod mailed_codes;
+mod required;
 mod sign_in;
 mod trusted_devices;
 

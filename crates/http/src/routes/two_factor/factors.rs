@@ -2,9 +2,11 @@
 //! for the password), and checking a code against the session or a waiting sign-in.
 
 use super::requests::{
-    EnableBody, PasswordBody, SendOtpBody, VerifyBackupCodeBody, VerifyCodeBody,
+    EnableBody, EnableMethod, PasswordBody, SendOtpBody, VerifyBackupCodeBody, VerifyCodeBody,
 };
-use super::wire::{BackupCodesJson, EnabledJson, PassedJson, StatusJson, TotpUriJson};
+use super::wire::{
+    BackupCodesJson, EnabledByMailJson, EnabledJson, PassedJson, StatusJson, TotpUriJson,
+};
 use super::{CHALLENGE_COOKIE, TRUST_DEVICE_COOKIE};
 use crate::current_session::{CurrentSession, issue_session};
 use crate::error::ApiError;
@@ -20,13 +22,31 @@ use beep_core::{ActiveSession, AuthError};
 use beep_domain::Secret;
 use http::{HeaderMap, header};
 
-/// Starts a TOTP enrolment: `{totpURI, backupCodes}`; in force after `verify-totp`.
+/// Starts a TOTP enrolment: `{method, totpURI, backupCodes}`, in force after `verify-totp`;
+/// or, with `method: "otp"`, turns codes by mail on at once: `{method}` and a new session.
 pub async fn enable(
     State(state): State<AppState>,
+    RequestClient(client): RequestClient,
     current: Option<CurrentSession>,
     Typed(body): Typed<EnableBody>,
 ) -> Result<Response, ApiError> {
     let caller = signed_in(current)?;
+    if body.method == Some(EnableMethod::Otp) {
+        let signed = state
+            .auth
+            .enable_mailed_codes(&caller, &Secret::new(body.password), client)
+            .await?;
+        let mut response = Json(EnabledByMailJson { method: "otp" }).into_response();
+        let headers = response.headers_mut();
+        issue_session(
+            &state,
+            headers,
+            &signed.token,
+            &signed.session,
+            &signed.user,
+        );
+        return Ok(response);
+    }
     let enrolment = state
         .auth
         .enable_two_factor(
@@ -36,6 +56,7 @@ pub async fn enable(
         )
         .await?;
     Ok(Json(EnabledJson {
+        method: "totp",
         totp_uri: enrolment.totp_uri,
         backup_codes: enrolment.backup_codes.codes().to_vec(),
     })

@@ -58,6 +58,30 @@ pub const PATHS: &[&str] = &[
     "/two-factor/verify-backup-code",
 ];
 
+/// Routes a session may use before its user has turned two-factor on, when
+/// `TWO_FACTOR_REQUIRED` is set: enrolling, and reading or ending the session.
+const UNENROLLED_PATHS: &[&str] = &[
+    "/two-factor/enable",
+    "/two-factor/verify-totp",
+    "/two-factor/get-totp-uri",
+    "/two-factor/send-otp",
+    "/two-factor/verify-otp",
+    "/get-session",
+    "/sign-out",
+    "/list-sessions",
+    "/revoke-session",
+    "/revoke-sessions",
+];
+
+/// Whether a path (below the base path or not) serves a session whose user has not turned
+/// two-factor on yet.
+pub(crate) fn serves_unenrolled(path: &str) -> bool {
+    let path = path
+        .strip_prefix(crate::rate_limit::BASE_PATH)
+        .unwrap_or(path);
+    UNENROLLED_PATHS.contains(&path)
+}
+
 /// The trust token a device presents, if its cookie is ours.
 pub(crate) fn trusted_device(state: &AppState, headers: &HeaderMap) -> Option<String> {
     state.jar().read_signed(headers, TRUST_DEVICE_COOKIE)

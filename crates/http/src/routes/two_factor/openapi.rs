@@ -26,6 +26,7 @@ pub(crate) fn schemas() -> Vec<(String, RefOr<Schema>)> {
     collect::<VerifyBackupCodeBody>(&mut all);
     collect::<SendOtpBody>(&mut all);
     collect::<EnabledJson>(&mut all);
+    collect::<EnabledByMailJson>(&mut all);
     collect::<TotpUriJson>(&mut all);
     collect::<BackupCodesJson>(&mut all);
     collect::<PassedJson>(&mut all);
@@ -81,11 +82,15 @@ pub(crate) fn operations() -> Vec<Op> {
         )
         .session()
         .body_of::<EnableBody>(password.clone())
-        .ok_of::<EnabledJson>("`{totpURI, backupCodes}`")
+        .ok_of::<EnabledJson>(
+            "`{method: \"totp\", totpURI, backupCodes}`; with `method: \"otp\"`, \
+             `{method: \"otp\"}` and a new session",
+        )
         .error(
             "400",
             &bad_request(
-                "`INVALID_PASSWORD`, `TOTP_ALREADY_ENABLED`, `CREDENTIAL_ACCOUNT_NOT_FOUND`",
+                "`INVALID_PASSWORD`, `TOTP_ALREADY_ENABLED`, `OTP_NOT_CONFIGURED`, \
+                 `CREDENTIAL_ACCOUNT_NOT_FOUND`",
             ),
         )
         .error("403", &forbidden("")),

@@ -20,6 +20,20 @@ pub struct EnableBody {
     /// The issuer authenticator apps show (default: the product's name).
     #[serde(default)]
     pub issuer: Option<String>,
+    /// `totp` (the default): an authenticator app, with backup codes; `otp`: codes by mail
+    /// only, on at once.
+    #[serde(default)]
+    pub method: Option<EnableMethod>,
+}
+
+/// How two-factor is turned on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum EnableMethod {
+    /// An authenticator app (TOTP), confirmed by a first code.
+    Totp,
+    /// Codes by mail.
+    Otp,
 }
 
 impl Checked for EnableBody {

@@ -7,12 +7,21 @@ use utoipa::ToSchema;
 /// `POST /two-factor/enable`: the URI for the authenticator app and the backup codes, once.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct EnabledJson {
+    /// Always `totp` here.
+    pub method: &'static str,
     /// `otpauth://totp/<issuer>:<email>?secret=…&issuer=…&digits=6&period=30`
     #[serde(rename = "totpURI")]
     pub totp_uri: String,
     /// Ten single-use codes, `xxxxx-xxxxx`.
     #[serde(rename = "backupCodes")]
     pub backup_codes: Vec<String>,
+}
+
+/// `POST /two-factor/enable` with `method: "otp"`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EnabledByMailJson {
+    /// Always `otp`.
+    pub method: &'static str,
 }
 
 /// `POST /two-factor/get-totp-uri`.
