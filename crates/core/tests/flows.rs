@@ -36,7 +36,7 @@ impl World {
             .sign_in_with_password(sign_in_input(email, password), ClientInfo::default())
             .await?
         {
-            beep_core::flows::SignInOutcome::SignedIn(signed) => Ok(signed),
+            beep_core::flows::SignInOutcome::SignedIn(signed) => Ok(*signed),
             other => panic!("no second factor was expected: {other:?}"),
         }
     }

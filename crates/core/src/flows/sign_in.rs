@@ -26,7 +26,7 @@ pub struct SignIn {
 #[derive(Debug, Clone)]
 pub enum SignInOutcome {
     /// Signed in.
-    SignedIn(SignedIn),
+    SignedIn(Box<SignedIn>),
     /// The user has a second factor: no session until it is presented.
     SecondFactorRequired(SecondFactorChallenge),
 }
@@ -115,10 +115,10 @@ impl Auth {
             .await?;
         tx.commit().await.map_err(StoreError::from)?;
         tracing::info!(user_id = %user.id, "user signed in");
-        Ok(SignInOutcome::SignedIn(SignedIn {
+        Ok(SignInOutcome::SignedIn(Box::new(SignedIn {
             user,
             session,
             token,
-        }))
+        })))
     }
 }

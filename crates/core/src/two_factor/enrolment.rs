@@ -71,18 +71,8 @@ impl Auth {
         if !self.config().two_factor.otp_enabled {
             return Err(TwoFactorError::OtpNotConfigured.into());
         }
-        let user = &current.user;
-        self.verify_password(user, password).await?;
-        let tx = self.store().write().await?;
-        users::set_two_factor_enabled(&tx, &user.id, true, self.now()).await?;
-        let user = users::find_by_id(&tx, &user.id)
-            .await?
-            .ok_or(AuthError::UserNotFound)?;
-        let signed_in = self.replace_session(&tx, current, &user, &client).await?;
-        tx.commit().await.map_err(StoreError::from)?;
-        self.user_changed(&user.id).await;
-        tracing::info!(user_id = %user.id, "two-factor enabled with mailed codes");
-        Ok(signed_in)
+        self.switch_two_factor(current, password, true, client)
+            .await
     }
 
     /// Turns every second factor off: the enrolment and trusted devices go, and the
@@ -93,19 +83,34 @@ impl Auth {
         password: &Secret<String>,
         client: ClientInfo,
     ) -> Result<SignedIn, AuthError> {
-        let user = &current.user;
-        self.verify_password(user, password).await?;
+        self.switch_two_factor(current, password, false, client)
+            .await
+    }
+
+    /// Sets `user.two_factor_enabled` after checking the password (turning it off also
+    /// removes the enrolment and every trusted device), and replaces the session.
+    async fn switch_two_factor(
+        &self,
+        current: &ActiveSession,
+        password: &Secret<String>,
+        on: bool,
+        client: ClientInfo,
+    ) -> Result<SignedIn, AuthError> {
+        let user_id = &current.user.id;
+        self.verify_password(&current.user, password).await?;
         let tx = self.store().write().await?;
-        two_factors::delete_for_user(&tx, &user.id).await?;
-        trusted_devices::delete_for_user(&tx, &user.id).await?;
-        users::set_two_factor_enabled(&tx, &user.id, false, self.now()).await?;
-        let user = users::find_by_id(&tx, &user.id)
+        if !on {
+            two_factors::delete_for_user(&tx, user_id).await?;
+            trusted_devices::delete_for_user(&tx, user_id).await?;
+        }
+        users::set_two_factor_enabled(&tx, user_id, on, self.now()).await?;
+        let user = users::find_by_id(&tx, user_id)
             .await?
             .ok_or(AuthError::UserNotFound)?;
         let signed_in = self.replace_session(&tx, current, &user, &client).await?;
         tx.commit().await.map_err(StoreError::from)?;
-        self.user_changed(&user.id).await;
-        tracing::info!(user_id = %user.id, "two-factor disabled");
+        self.user_changed(user_id).await;
+        tracing::info!(user_id = %user_id, on, "two-factor switched");
         Ok(signed_in)
     }
 

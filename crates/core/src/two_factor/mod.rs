@@ -16,7 +16,7 @@ mod verify;
 pub use backup_codes::BackupCodes;
 pub use challenge::{ChallengeToken, SecondFactorChallenge};
 pub use enrolment::Enrolment;
-pub use verify::{CodeContext, SecondFactorPassed};
+pub use verify::{CodeContext, SecondFactor, SecondFactorPassed};
 
 use crate::mail::SealingKey;
 use chrono::Duration;

@@ -21,7 +21,7 @@ use subtle::ConstantTimeEq;
 #[derive(Debug, Clone)]
 pub enum CodeContext {
     /// A signed-in user managing their factors (the session is replaced on success).
-    Session(ActiveSession),
+    Session(Box<ActiveSession>),
     /// A sign-in waiting for its second factor: the `two_factor` cookie's token.
     Challenge(String),
 }
@@ -67,51 +67,19 @@ struct MailedCode {
     attempts: u32,
 }
 
-/// Which factor is presented.
-enum Factor<'a> {
+/// The second factor presented, with its code.
+#[derive(Debug, Clone, Copy)]
+pub enum SecondFactor<'a> {
+    /// A code from the authenticator app. With the session, a first good one confirms the
+    /// enrolment and turns two-factor on.
     Totp(&'a str),
-    Backup(&'a str),
-    Mailed(&'a str),
+    /// A backup code, which is then used up.
+    BackupCode(&'a str),
+    /// The code last mailed in this context.
+    MailedCode(&'a str),
 }
 
 impl Auth {
-    /// Checks a TOTP code. With the session, a first good code confirms the enrolment and
-    /// turns two-factor on.
-    pub async fn verify_totp(
-        &self,
-        context: CodeContext,
-        code: &str,
-        trust_device: bool,
-        client: ClientInfo,
-    ) -> Result<SecondFactorPassed, AuthError> {
-        self.pass_second_factor(context, Factor::Totp(code), trust_device, client)
-            .await
-    }
-
-    /// Checks a backup code, which is then used up.
-    pub async fn verify_backup_code(
-        &self,
-        context: CodeContext,
-        code: &str,
-        trust_device: bool,
-        client: ClientInfo,
-    ) -> Result<SecondFactorPassed, AuthError> {
-        self.pass_second_factor(context, Factor::Backup(code), trust_device, client)
-            .await
-    }
-
-    /// Checks the code last mailed in this context.
-    pub async fn verify_mailed_code(
-        &self,
-        context: CodeContext,
-        code: &str,
-        trust_device: bool,
-        client: ClientInfo,
-    ) -> Result<SecondFactorPassed, AuthError> {
-        self.pass_second_factor(context, Factor::Mailed(code), trust_device, client)
-            .await
-    }
-
     /// Mails a fresh 6-digit code for this context (replacing an earlier one).
     pub async fn send_mailed_code(&self, context: CodeContext) -> Result<(), AuthError> {
         if !self.config().two_factor.otp_enabled {
@@ -161,7 +129,7 @@ impl Auth {
             CodeContext::Session(current) => Ok(Subject {
                 user: current.user.clone(),
                 challenge: None,
-                session: Some(current),
+                session: Some(*current),
             }),
             CodeContext::Challenge(token) => {
                 let (row, pending) = self.find_challenge(&token).await?;
@@ -180,10 +148,12 @@ impl Auth {
         }
     }
 
-    async fn pass_second_factor(
+    /// Checks a second factor against `context`; a pass opens a new session (and trusts
+    /// the device when asked).
+    pub async fn verify_second_factor(
         &self,
         context: CodeContext,
-        factor: Factor<'_>,
+        factor: SecondFactor<'_>,
         trust_device: bool,
         client: ClientInfo,
     ) -> Result<SecondFactorPassed, AuthError> {
@@ -207,9 +177,11 @@ impl Auth {
         }
 
         let checked = match factor {
-            Factor::Totp(code) => self.check_totp(&subject, enrolment.as_ref(), code)?,
-            Factor::Backup(code) => self.check_backup_code(&subject, enrolment.as_ref(), code)?,
-            Factor::Mailed(code) => self.check_mailed_code(&tx, &subject, code).await?,
+            SecondFactor::Totp(code) => self.check_totp(&subject, enrolment.as_ref(), code)?,
+            SecondFactor::BackupCode(code) => {
+                self.check_backup_code(&subject, enrolment.as_ref(), code)?
+            }
+            SecondFactor::MailedCode(code) => self.check_mailed_code(&tx, &subject, code).await?,
         };
         let outcome = match checked {
             Checked::Passed(outcome) => outcome,

@@ -93,7 +93,7 @@ pub async fn sign_in(
         )
         .await?;
     let signed = match outcome {
-        SignInOutcome::SignedIn(signed) => signed,
+        SignInOutcome::SignedIn(signed) => *signed,
         SignInOutcome::SecondFactorRequired(challenge) => {
             return Ok(two_factor::second_factor_required(&state, &challenge));
         }

@@ -96,13 +96,7 @@ async fn enable_twice(backend: Backend) {
     assert_eq!(reply.error(), (400, "TOTP_ALREADY_ENABLED".into()));
     let code = crate::next_code(&server, &user.totp);
     let challenge = crate::challenged(&server, &user.email).await;
-    let still = crate::post_with_cookie(
-        &server,
-        "/two-factor/verify-totp",
-        json!({"code": code}),
-        &challenge,
-    )
-    .await;
+    let still = crate::verify_totp(&server, &code, &challenge).await;
     assert_eq!(
         still.status, 200,
         "the first secret stopped working: {}",

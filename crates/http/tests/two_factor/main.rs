@@ -130,6 +130,17 @@ pub async fn post_with_cookie(server: &TestServer, path: &str, body: Value, cook
     server.send(request).await
 }
 
+/// `POST /two-factor/verify-totp {code}` with the challenge's `Cookie` header.
+pub async fn verify_totp(server: &TestServer, code: &str, challenge: &str) -> Reply {
+    post_with_cookie(
+        server,
+        "/two-factor/verify-totp",
+        json!({ "code": code }),
+        challenge,
+    )
+    .await
+}
+
 /// Whether the session a reply set is valid (get-session answers its user).
 pub async fn signs_in(server: &TestServer, reply: &Reply) -> bool {
     let Some(token) = reply.cookie_value("better-auth.session_token") else {

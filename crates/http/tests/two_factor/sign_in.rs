@@ -2,7 +2,7 @@
 
 use crate::on_both;
 use crate::support::TestServer;
-use crate::{CHALLENGE, challenged, enrolled, first_factor, next_code, post_with_cookie, signs_in};
+use crate::{CHALLENGE, challenged, enrolled, first_factor, next_code, signs_in, verify_totp};
 use beep_store::Backend;
 use serde_json::json;
 
@@ -42,25 +42,13 @@ async fn code_finishes(backend: Backend) {
     let user = enrolled(&server, "fin@example.com").await;
     let challenge = challenged(&server, &user.email).await;
 
-    let reply = post_with_cookie(
-        &server,
-        "/two-factor/verify-totp",
-        json!({"code": next_code(&server, &user.totp)}),
-        &challenge,
-    )
-    .await;
+    let reply = verify_totp(&server, &next_code(&server, &user.totp), &challenge).await;
 
     assert_eq!(reply.status, 200, "{}", reply.text);
     assert_eq!(reply.json["user"]["email"], "fin@example.com");
     assert!(signs_in(&server, &reply).await);
     assert_eq!(reply.cookie_value(CHALLENGE).as_deref(), Some(""));
-    let again = post_with_cookie(
-        &server,
-        "/two-factor/verify-totp",
-        json!({"code": next_code(&server, &user.totp)}),
-        &challenge,
-    )
-    .await;
+    let again = verify_totp(&server, &next_code(&server, &user.totp), &challenge).await;
     assert_eq!(again.error(), (401, "INVALID_TWO_FACTOR_COOKIE".into()));
 }
 
@@ -72,13 +60,7 @@ async fn wrong_code(backend: Backend) {
     let right = next_code(&server, &user.totp);
     let wrong = format!("{:06}", (right.parse::<u32>().unwrap() + 1) % 1_000_000);
 
-    let reply = post_with_cookie(
-        &server,
-        "/two-factor/verify-totp",
-        json!({"code": wrong}),
-        &challenge,
-    )
-    .await;
+    let reply = verify_totp(&server, &wrong, &challenge).await;
 
     assert_eq!(reply.error(), (401, "INVALID_CODE".into()));
     assert!(!signs_in(&server, &reply).await);
@@ -90,23 +72,11 @@ async fn replayed_code(backend: Backend) {
     let user = enrolled(&server, "replay@example.com").await;
     let code = next_code(&server, &user.totp);
     let first = challenged(&server, &user.email).await;
-    let used = post_with_cookie(
-        &server,
-        "/two-factor/verify-totp",
-        json!({"code": code}),
-        &first,
-    )
-    .await;
+    let used = verify_totp(&server, &code, &first).await;
     assert_eq!(used.status, 200, "{}", used.text);
     let second = challenged(&server, &user.email).await;
 
-    let reply = post_with_cookie(
-        &server,
-        "/two-factor/verify-totp",
-        json!({"code": code}),
-        &second,
-    )
-    .await;
+    let reply = verify_totp(&server, &code, &second).await;
 
     assert_eq!(reply.error(), (401, "INVALID_CODE".into()));
 }
@@ -117,13 +87,7 @@ async fn expired_challenge(backend: Backend) {
     let challenge = challenged(&server, &user.email).await;
     server.clock.advance(chrono::Duration::minutes(11));
 
-    let reply = post_with_cookie(
-        &server,
-        "/two-factor/verify-totp",
-        json!({"code": next_code(&server, &user.totp)}),
-        &challenge,
-    )
-    .await;
+    let reply = verify_totp(&server, &next_code(&server, &user.totp), &challenge).await;
 
     assert_eq!(reply.error(), (401, "INVALID_TWO_FACTOR_COOKIE".into()));
     assert!(!signs_in(&server, &reply).await);
@@ -134,23 +98,11 @@ async fn five_wrong(backend: Backend) {
     let user = enrolled(&server, "five@example.com").await;
     let challenge = challenged(&server, &user.email).await;
     for _ in 0..5 {
-        let reply = post_with_cookie(
-            &server,
-            "/two-factor/verify-totp",
-            json!({"code": "000000"}),
-            &challenge,
-        )
-        .await;
+        let reply = verify_totp(&server, "000000", &challenge).await;
         assert_eq!(reply.error(), (401, "INVALID_CODE".into()));
     }
 
-    let reply = post_with_cookie(
-        &server,
-        "/two-factor/verify-totp",
-        json!({"code": next_code(&server, &user.totp)}),
-        &challenge,
-    )
-    .await;
+    let reply = verify_totp(&server, &next_code(&server, &user.totp), &challenge).await;
 
     assert_eq!(
         reply.error(),
@@ -165,33 +117,15 @@ async fn lockout(backend: Backend) {
     for _ in 0..2 {
         let challenge = challenged(&server, &user.email).await;
         for _ in 0..5 {
-            post_with_cookie(
-                &server,
-                "/two-factor/verify-totp",
-                json!({"code": "000000"}),
-                &challenge,
-            )
-            .await;
+            verify_totp(&server, "000000", &challenge).await;
         }
     }
     let challenge = challenged(&server, &user.email).await;
 
-    let locked = post_with_cookie(
-        &server,
-        "/two-factor/verify-totp",
-        json!({"code": next_code(&server, &user.totp)}),
-        &challenge,
-    )
-    .await;
+    let locked = verify_totp(&server, &next_code(&server, &user.totp), &challenge).await;
     server.clock.advance(chrono::Duration::minutes(15));
     let later = challenged(&server, &user.email).await;
-    let after = post_with_cookie(
-        &server,
-        "/two-factor/verify-totp",
-        json!({"code": next_code(&server, &user.totp)}),
-        &later,
-    )
-    .await;
+    let after = verify_totp(&server, &next_code(&server, &user.totp), &later).await;
 
     assert_eq!(locked.error(), (429, "ACCOUNT_TEMPORARILY_LOCKED".into()));
     assert!(!signs_in(&server, &locked).await);
@@ -209,13 +143,7 @@ async fn no_challenge(backend: Backend) {
     let missing = server
         .post("/two-factor/verify-totp", json!({"code": code}), None)
         .await;
-    let tampered = post_with_cookie(
-        &server,
-        "/two-factor/verify-totp",
-        json!({"code": code}),
-        &forged,
-    )
-    .await;
+    let tampered = verify_totp(&server, &code, &forged).await;
 
     assert_eq!(missing.error(), (401, "INVALID_TWO_FACTOR_COOKIE".into()));
     assert_eq!(tampered.error(), (401, "INVALID_TWO_FACTOR_COOKIE".into()));

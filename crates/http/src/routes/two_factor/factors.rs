@@ -17,7 +17,7 @@ use crate::wire::UserJson;
 use axum::Json;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
-use beep_core::two_factor::{CodeContext, SecondFactorPassed, TwoFactorError};
+use beep_core::two_factor::{CodeContext, SecondFactor, SecondFactorPassed, TwoFactorError};
 use beep_core::{ActiveSession, AuthError};
 use beep_domain::Secret;
 use http::{HeaderMap, header};
@@ -129,12 +129,8 @@ pub async fn verify_totp(
     Typed(body): Typed<VerifyCodeBody>,
 ) -> Result<Response, ApiError> {
     let context = context(&state, &headers, current)?;
-    let trust = body.trust_device.unwrap_or(false);
-    let passed = state
-        .auth
-        .verify_totp(context, &body.code, trust, client)
-        .await?;
-    Ok(passed_response(&state, passed))
+    let factor = SecondFactor::Totp(&body.code);
+    verify(&state, context, factor, body.trust_device, client).await
 }
 
 /// Mails a code: `{status: true}`.
@@ -158,12 +154,8 @@ pub async fn verify_otp(
     Typed(body): Typed<VerifyCodeBody>,
 ) -> Result<Response, ApiError> {
     let context = context(&state, &headers, current)?;
-    let trust = body.trust_device.unwrap_or(false);
-    let passed = state
-        .auth
-        .verify_mailed_code(context, &body.code, trust, client)
-        .await?;
-    Ok(passed_response(&state, passed))
+    let factor = SecondFactor::MailedCode(&body.code);
+    verify(&state, context, factor, body.trust_device, client).await
 }
 
 /// Checks a backup code, which is used up: `{token, user}` and a new session.
@@ -175,12 +167,24 @@ pub async fn verify_backup_code(
     Typed(body): Typed<VerifyBackupCodeBody>,
 ) -> Result<Response, ApiError> {
     let context = context(&state, &headers, current)?;
-    let trust = body.trust_device.unwrap_or(false);
+    let factor = SecondFactor::BackupCode(&body.code);
+    verify(&state, context, factor, body.trust_device, client).await
+}
+
+/// Checks `factor` and answers `{token, user}` with the new session's cookies; the challenge
+/// cookie goes, and a trusted device gets its cookie.
+async fn verify(
+    state: &AppState,
+    context: CodeContext,
+    factor: SecondFactor<'_>,
+    trust_device: Option<bool>,
+    client: beep_core::ClientInfo,
+) -> Result<Response, ApiError> {
     let passed = state
         .auth
-        .verify_backup_code(context, &body.code, trust, client)
+        .verify_second_factor(context, factor, trust_device.unwrap_or(false), client)
         .await?;
-    Ok(passed_response(&state, passed))
+    Ok(passed_response(state, passed))
 }
 
 /// The session's user managing their factors, or else the sign-in the `two_factor` cookie
@@ -191,7 +195,7 @@ fn context(
     current: Option<CurrentSession>,
 ) -> Result<CodeContext, ApiError> {
     if let Some(current) = current {
-        return Ok(CodeContext::Session(current.active));
+        return Ok(CodeContext::Session(Box::new(current.active)));
     }
     state
         .jar()
@@ -200,8 +204,7 @@ fn context(
         .ok_or_else(|| AuthError::from(TwoFactorError::InvalidTwoFactorCookie).into())
 }
 
-/// `{token, user}` with the new session's cookies; the challenge cookie goes, and a
-/// trusted device gets its cookie.
+/// `{token, user}` with the new session's cookies, as [`verify`] answers.
 fn passed_response(state: &AppState, passed: SecondFactorPassed) -> Response {
     let signed = &passed.signed_in;
     let mut response = Json(PassedJson {
