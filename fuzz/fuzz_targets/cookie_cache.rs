@@ -125,6 +125,7 @@ fn round_trip(jar: &CookieJar, u: &mut Unstructured<'_>) -> ArbitraryResult<()> 
         email: Email::from_trusted(u.arbitrary()?),
         email_verified: u.arbitrary()?,
         image: u.arbitrary()?,
+        two_factor_enabled: u.arbitrary()?,
         audit: audit.clone(),
     };
     let organization_context = if u.arbitrary()? {
