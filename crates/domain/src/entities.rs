@@ -276,6 +276,14 @@ pub struct TwoFactor {
     pub audit: Audit,
 }
 
+impl TwoFactor {
+    /// Whether it holds a TOTP secret (a user with codes by mail only has an enrolment
+    /// without one, which keeps their wrong-code count).
+    pub fn has_totp(&self) -> bool {
+        !self.sealed_secret.is_empty()
+    }
+}
+
 impl std::fmt::Debug for TwoFactor {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TwoFactor")

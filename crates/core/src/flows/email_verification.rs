@@ -199,16 +199,18 @@ impl Auth {
         let user = users::find_by_id(&tx, &user_id)
             .await?
             .ok_or(AuthError::UserNotFound)?;
-        let signed_in = if self.config().email.auto_sign_in_after_verification {
-            let (session, token) = self.create_session(&tx, &user, true, &client).await?;
-            Some(SignedIn {
-                user: user.clone(),
-                session,
-                token,
-            })
-        } else {
-            None
-        };
+        // A link proves the mailbox only: a user with a second factor signs in as usual.
+        let signed_in =
+            if self.config().email.auto_sign_in_after_verification && !user.two_factor_enabled {
+                let (session, token) = self.create_session(&tx, &user, true, &client).await?;
+                Some(SignedIn {
+                    user: user.clone(),
+                    session,
+                    token,
+                })
+            } else {
+                None
+            };
         tx.commit().await.map_err(StoreError::from)?;
         self.user_changed(&user.id).await;
         tracing::info!(user_id = %user.id, changed_email, "email verified");

@@ -139,6 +139,8 @@ impl Auth {
             .await?
             .ok_or(AuthError::InvalidToken)?;
         self.store_password(&tx, &user, &hash).await?;
+        // A reset means the password may have been someone else's: no device stays trusted.
+        beep_store::repos::trusted_devices::delete_for_user(&tx, &user.id).await?;
         let sessions_revoked = self.config().email.revoke_sessions_on_reset;
         if sessions_revoked {
             sessions::delete_all_for_user(&tx, &user.id, None).await?;

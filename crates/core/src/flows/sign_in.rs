@@ -102,6 +102,10 @@ impl Auth {
         if !unchanged {
             return Err(AuthError::InvalidEmailOrPassword);
         }
+        // Read again in the transaction: two-factor may have been turned on meanwhile.
+        let user = users::find_by_id(&tx, &user.id)
+            .await?
+            .ok_or(AuthError::InvalidEmailOrPassword)?;
         if self
             .needs_second_factor(&tx, &user, input.trusted_device.as_deref())
             .await?

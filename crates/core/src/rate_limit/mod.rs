@@ -58,13 +58,17 @@ impl RateLimitRules {
     pub fn rule_for(&self, path: &str) -> Rule {
         const CREDENTIAL_PREFIXES: [&str; 4] =
             ["/sign-in", "/sign-up", "/change-password", "/change-email"];
-        const EMAIL_PATHS: [&str; 2] = ["/request-password-reset", "/send-verification-email"];
-        if CREDENTIAL_PREFIXES.iter().any(|p| path.starts_with(p))
+        const EMAIL_PATHS: [&str; 3] = [
+            "/request-password-reset",
+            "/send-verification-email",
+            "/two-factor/send-otp",
+        ];
+        if EMAIL_PATHS.contains(&path) || path.starts_with("/forget-password") {
+            self.email
+        } else if CREDENTIAL_PREFIXES.iter().any(|p| path.starts_with(p))
             || path.starts_with("/two-factor/")
         {
             self.credentials
-        } else if EMAIL_PATHS.contains(&path) || path.starts_with("/forget-password") {
-            self.email
         } else {
             self.default
         }
@@ -182,6 +186,14 @@ mod tests {
             Rule::per_seconds(3, 60)
         );
         assert_eq!(rules.rule_for("/sign-up/email"), Rule::per_seconds(3, 10));
+        assert_eq!(
+            rules.rule_for("/two-factor/verify-totp"),
+            Rule::per_seconds(3, 10)
+        );
+        assert_eq!(
+            rules.rule_for("/two-factor/send-otp"),
+            Rule::per_seconds(3, 60)
+        );
         assert_eq!(rules.rule_for("/get-session"), Rule::per_seconds(100, 10));
     }
 }

@@ -10,13 +10,22 @@ use beep_domain::{Audit, Secret, TwoFactor, TwoFactorId, User};
 use beep_store::StoreError;
 use beep_store::repos::{sessions, trusted_devices, two_factors, users};
 
-/// A new TOTP enrolment, shown once.
-#[derive(Debug, Clone)]
+/// A new TOTP enrolment, shown once. `Debug` shows neither the URI (it holds the secret)
+/// nor the codes.
+#[derive(Clone)]
 pub struct Enrolment {
     /// `otpauth://totp/…` for the authenticator app.
     pub totp_uri: String,
     /// The ten backup codes.
     pub backup_codes: BackupCodes,
+}
+
+impl std::fmt::Debug for Enrolment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Enrolment")
+            .field("backup_codes", &self.backup_codes)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Auth {
@@ -29,14 +38,6 @@ impl Auth {
         issuer: Option<&str>,
     ) -> Result<Enrolment, AuthError> {
         self.verify_password(user, password).await?;
-        let conn = self.store().conn();
-        if user.two_factor_enabled
-            && two_factors::find_for_user(conn, &user.id)
-                .await?
-                .is_some_and(|e| e.verified)
-        {
-            return Err(TwoFactorError::TotpAlreadyEnabled.into());
-        }
         let secret = TotpSecret::generate();
         let codes = BackupCodes::generate();
         let now = self.now();
@@ -52,7 +53,15 @@ impl Auth {
             locked_until: None,
             audit: Audit::created(now, Some(user.id.as_str())),
         };
-        two_factors::replace(conn, &enrolment).await?;
+        let tx = self.store().write().await?;
+        users::lock(&tx, &user.id).await?;
+        if let Some(existing) = two_factors::find_for_user(&tx, &user.id).await?
+            && existing.verified
+        {
+            return Err(TwoFactorError::TotpAlreadyEnabled.into());
+        }
+        two_factors::replace(&tx, &enrolment).await?;
+        tx.commit().await.map_err(StoreError::from)?;
         tracing::info!(user_id = %user.id, "two-factor enrolment started");
         Ok(Enrolment {
             totp_uri: secret.uri(self.totp_issuer(issuer), user.email.as_str()),
@@ -70,6 +79,10 @@ impl Auth {
     ) -> Result<SignedIn, AuthError> {
         if !self.config().two_factor.otp_enabled {
             return Err(TwoFactorError::OtpNotConfigured.into());
+        }
+        // The codes go to the address: it must be the user's.
+        if !current.user.email_verified {
+            return Err(AuthError::EmailNotVerified);
         }
         self.switch_two_factor(current, password, true, client)
             .await
@@ -98,12 +111,33 @@ impl Auth {
     ) -> Result<SignedIn, AuthError> {
         let user_id = &current.user.id;
         self.verify_password(&current.user, password).await?;
+        let now = self.now();
         let tx = self.store().write().await?;
-        if !on {
+        users::lock(&tx, user_id).await?;
+        if on {
+            // Sessions opened with the password alone do not become two-factor sessions.
+            sessions::delete_all_for_user(&tx, user_id, None).await?;
+            if two_factors::find_for_user(&tx, user_id).await?.is_none() {
+                // No TOTP secret, but somewhere to count this user's wrong codes.
+                let keys = self.two_factor_keys();
+                let mail_only = TwoFactor {
+                    id: TwoFactorId::generate(),
+                    user_id: user_id.clone(),
+                    sealed_secret: String::new(),
+                    sealed_backup_codes: keys.secrets.seal(b"[]"),
+                    verified: false,
+                    last_totp_step: None,
+                    failed_attempts: 0,
+                    locked_until: None,
+                    audit: Audit::created(now, Some(user_id.as_str())),
+                };
+                two_factors::replace(&tx, &mail_only).await?;
+            }
+        } else {
             two_factors::delete_for_user(&tx, user_id).await?;
             trusted_devices::delete_for_user(&tx, user_id).await?;
         }
-        users::set_two_factor_enabled(&tx, user_id, on, self.now()).await?;
+        users::set_two_factor_enabled(&tx, user_id, on, now).await?;
         let user = users::find_by_id(&tx, user_id)
             .await?
             .ok_or(AuthError::UserNotFound)?;
@@ -123,6 +157,7 @@ impl Auth {
         self.verify_password(user, password).await?;
         let enrolment = two_factors::find_for_user(self.store().conn(), &user.id)
             .await?
+            .filter(TwoFactor::has_totp)
             .ok_or(TwoFactorError::TotpNotEnabled)?;
         let secret = self.open_totp_secret(&enrolment)?;
         Ok(secret.uri(self.totp_issuer(None), user.email.as_str()))
@@ -150,8 +185,9 @@ impl Auth {
             failed_attempts: enrolment.failed_attempts,
             ..two_factors::Outcome::default()
         };
+        // The user's row is locked: nothing else writes the enrolment meanwhile.
         if !two_factors::record(&tx, &enrolment, &outcome, self.now()).await? {
-            return Err(AuthError::Internal("backup codes changed meanwhile".into()));
+            return Err(StoreError::Stale.into());
         }
         tx.commit().await.map_err(StoreError::from)?;
         tracing::info!(user_id = %user.id, "backup codes regenerated");

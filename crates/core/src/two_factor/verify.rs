@@ -12,18 +12,27 @@ use crate::tokens::LinkToken;
 use crate::{Auth, AuthError};
 use beep_domain::{Audit, TwoFactor, User, Verification, VerificationId};
 use beep_email::{Template, Vars};
-use beep_store::repos::{two_factors, users, verifications};
+use beep_store::repos::{sessions, two_factors, users, verifications};
 use beep_store::{ConnectionTrait, StoreError};
 use serde::{Deserialize, Serialize};
 use subtle::ConstantTimeEq;
 
 /// What a code is checked against.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub enum CodeContext {
     /// A signed-in user managing their factors (the session is replaced on success).
     Session(Box<ActiveSession>),
     /// A sign-in waiting for its second factor: the `two_factor` cookie's token.
     Challenge(String),
+}
+
+impl std::fmt::Debug for CodeContext {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Session(current) => f.debug_tuple("Session").field(&current.session.id).finish(),
+            Self::Challenge(_) => f.write_str("Challenge([redacted])"),
+        }
+    }
 }
 
 /// A second factor that passed.
@@ -67,8 +76,8 @@ struct MailedCode {
     attempts: u32,
 }
 
-/// The second factor presented, with its code.
-#[derive(Debug, Clone, Copy)]
+/// The second factor presented, with its code. `Debug` names the kind only.
+#[derive(Clone, Copy)]
 pub enum SecondFactor<'a> {
     /// A code from the authenticator app. With the session, a first good one confirms the
     /// enrolment and turns two-factor on.
@@ -77,6 +86,16 @@ pub enum SecondFactor<'a> {
     BackupCode(&'a str),
     /// The code last mailed in this context.
     MailedCode(&'a str),
+}
+
+impl std::fmt::Debug for SecondFactor<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Totp(_) => "Totp([redacted])",
+            Self::BackupCode(_) => "BackupCode([redacted])",
+            Self::MailedCode(_) => "MailedCode([redacted])",
+        })
+    }
 }
 
 impl Auth {
@@ -157,11 +176,24 @@ impl Auth {
         trust_device: bool,
         client: ClientInfo,
     ) -> Result<SecondFactorPassed, AuthError> {
-        let subject = self.subject(context).await?;
+        let mut subject = self.subject(context).await?;
         let user_id = subject.user.id.clone();
         let now = self.now();
         let tx = self.store().write().await?;
         users::lock(&tx, &user_id).await?;
+        // Read again under the lock: a request that raced this one may have counted a wrong
+        // code on the challenge, or used it up.
+        if let Some((row, _)) = &subject.challenge {
+            let fresh = verifications::find(&tx, &row.identifier)
+                .await?
+                .filter(|row| row.expires_at > now)
+                .and_then(|row| {
+                    let pending = serde_json::from_str::<Pending>(&row.value).ok()?;
+                    Some((row, pending))
+                })
+                .ok_or(TwoFactorError::InvalidTwoFactorCookie)?;
+            subject.challenge = Some(fresh);
+        }
         let enrolment = two_factors::find_for_user(&tx, &user_id).await?;
         if let Some(locked_until) = enrolment.as_ref().and_then(|e| e.locked_until)
             && locked_until > now
@@ -199,11 +231,17 @@ impl Auth {
         };
         let mut confirmed_now = false;
         if let (Some(enrolment), Some(outcome)) = (&enrolment, &outcome) {
-            two_factors::record(&tx, enrolment, outcome, now).await?;
+            // Under the user's lock nothing else writes the enrolment; if something did, the
+            // code's use could not be recorded, so it does not pass.
+            if !two_factors::record(&tx, enrolment, outcome, now).await? {
+                return Err(TwoFactorError::InvalidCode.into());
+            }
             confirmed_now = outcome.verified == Some(true) && !subject.user.two_factor_enabled;
         }
         if confirmed_now {
             users::set_two_factor_enabled(&tx, &user_id, true, now).await?;
+            // Sessions opened with the password alone do not become two-factor sessions.
+            sessions::delete_all_for_user(&tx, &user_id, None).await?;
         }
         let user = users::find_by_id(&tx, &user_id)
             .await?
@@ -248,7 +286,7 @@ impl Auth {
         enrolment: Option<&TwoFactor>,
         code: &str,
     ) -> Result<Checked, AuthError> {
-        let Some(enrolment) = enrolment else {
+        let Some(enrolment) = enrolment.filter(|e| e.has_totp()) else {
             return Err(TwoFactorError::TotpNotEnabled.into());
         };
         // A sign-in may only use a confirmed enrolment; the session may confirm one.
@@ -319,7 +357,11 @@ impl Auth {
         let presented = self.two_factor_keys().otp.mac_hex(code.trim().as_bytes());
         if bool::from(presented.as_bytes().ct_eq(mailed.digest.as_bytes())) {
             verifications::delete(tx, &identifier).await?;
-            return Ok(Checked::Passed(None));
+            return Ok(Checked::Passed(Some(two_factors::Outcome {
+                failed_attempts: 0,
+                locked_until: Some(None),
+                ..two_factors::Outcome::default()
+            })));
         }
         mailed.attempts += 1;
         let value = serde_json::to_string(&mailed).unwrap_or_default();
@@ -342,7 +384,9 @@ impl Auth {
                 ..pending.clone()
             };
             let value = serde_json::to_string(&counted).unwrap_or_default();
-            verifications::replace_value(tx, &row.id, row.audit.version, &value, now).await?;
+            if !verifications::replace_value(tx, &row.id, row.audit.version, &value, now).await? {
+                return Err(StoreError::Stale);
+            }
         }
         if let Some(enrolment) = enrolment {
             let settings = &self.config().two_factor;
@@ -360,7 +404,9 @@ impl Auth {
                     ..two_factors::Outcome::default()
                 }
             };
-            two_factors::record(tx, enrolment, &outcome, now).await?;
+            if !two_factors::record(tx, enrolment, &outcome, now).await? {
+                return Err(StoreError::Stale);
+            }
         }
         Ok(())
     }

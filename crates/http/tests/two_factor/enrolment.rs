@@ -10,7 +10,7 @@ use serde_json::json;
 
 on_both!(
     enable_answers_the_uri_and_ten_backup_codes_and_stays_off_until_a_code_confirms => enable_shape,
-    a_first_code_turns_two_factor_on_and_replaces_the_session => confirm,
+    a_first_code_turns_two_factor_on_and_ends_every_password_only_session => confirm,
     enable_with_a_wrong_password_is_refused_and_stores_nothing => wrong_password,
     enabling_again_once_confirmed_is_refused => enable_twice,
     the_secret_and_backup_codes_are_sealed_at_rest => sealed,
@@ -47,6 +47,7 @@ async fn enable_shape(backend: Backend) {
 async fn confirm(backend: Backend) {
     let server = TestServer::start(backend).await;
     let session = server.sign_up("con@example.com").await;
+    let other_device = server.sign_in("con@example.com").await;
     let enabled = enable(&server, &session).await;
     let totp = authenticator(enabled.json["totpURI"].as_str().unwrap());
 
@@ -69,6 +70,13 @@ async fn confirm(backend: Backend) {
     assert!(old.json.is_null(), "the replaced session still works");
     let now = server.get("/get-session", Some(&fresh)).await;
     assert_eq!(now.json["user"]["twoFactorEnabled"], true);
+    let other = server
+        .get("/get-session", Some(&other_device.without_cache()))
+        .await;
+    assert!(
+        other.json.is_null(),
+        "a password-only session survived the enrolment"
+    );
 }
 
 async fn wrong_password(backend: Backend) {

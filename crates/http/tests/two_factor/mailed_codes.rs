@@ -127,12 +127,76 @@ async fn mailed_code_attempts(backend: Backend) {
 
 on_both!(
     enable_with_method_otp_turns_mailed_codes_on_at_once => enable_by_mail,
+    enable_with_method_otp_needs_a_verified_address => enable_by_mail_unverified,
+    ten_wrong_mailed_codes_in_a_row_lock_a_mail_only_user => mail_only_lockout,
 );
+
+async fn enable_by_mail_unverified(backend: Backend) {
+    let sink = SmtpSink::start();
+    let server = server_mailing(backend, &sink).await;
+    let session = server.sign_up("unproven@example.com").await;
+
+    let reply = server
+        .post(
+            "/two-factor/enable",
+            json!({"password": crate::support::PASSWORD, "method": "otp"}),
+            Some(&session),
+        )
+        .await;
+
+    assert_eq!(reply.error().1, "EMAIL_NOT_VERIFIED", "{}", reply.text);
+    let user = server.get("/get-session", Some(&session)).await.json["user"].clone();
+    assert_eq!(user["twoFactorEnabled"], false);
+}
+
+async fn mail_only_lockout(backend: Backend) {
+    let sink = SmtpSink::start();
+    let server = server_mailing(backend, &sink).await;
+    let session = server.sign_up("mlock@example.com").await;
+    crate::mark_verified(&server, &session, "mlock@example.com").await;
+    let enabled = server
+        .post(
+            "/two-factor/enable",
+            json!({"password": crate::support::PASSWORD, "method": "otp"}),
+            Some(&session),
+        )
+        .await;
+    assert_eq!(enabled.status, 200, "{}", enabled.text);
+    for round in 0..2 {
+        let challenge = crate::challenged(&server, "mlock@example.com").await;
+        post_with_cookie(&server, "/two-factor/send-otp", json!({}), &challenge).await;
+        mailed_code(&sink, round + 1).await;
+        for _ in 0..5 {
+            post_with_cookie(
+                &server,
+                "/two-factor/verify-otp",
+                json!({"code": "000000"}),
+                &challenge,
+            )
+            .await;
+        }
+    }
+    let challenge = crate::challenged(&server, "mlock@example.com").await;
+    post_with_cookie(&server, "/two-factor/send-otp", json!({}), &challenge).await;
+    let code = mailed_code(&sink, 3).await;
+
+    let reply = post_with_cookie(
+        &server,
+        "/two-factor/verify-otp",
+        json!({"code": code}),
+        &challenge,
+    )
+    .await;
+
+    assert_eq!(reply.error(), (429, "ACCOUNT_TEMPORARILY_LOCKED".into()));
+    assert!(!signs_in(&server, &reply).await);
+}
 
 async fn enable_by_mail(backend: Backend) {
     let sink = SmtpSink::start();
     let server = server_mailing(backend, &sink).await;
     let session = server.sign_up("mailonly@example.com").await;
+    crate::mark_verified(&server, &session, "mailonly@example.com").await;
 
     let reply = server
         .post(
@@ -144,7 +208,8 @@ async fn enable_by_mail(backend: Backend) {
 
     assert_eq!(reply.status, 200, "{}", reply.text);
     assert_eq!(reply.json, json!({"method": "otp"}));
-    assert_eq!(server.rows("two_factor").await, 0);
+    // No TOTP secret: the row only counts this user's wrong codes.
+    assert_eq!(server.rows("two_factor").await, 1);
     let first = crate::first_factor(&server, "mailonly@example.com", None).await;
     assert_eq!(
         first.json,

@@ -5,13 +5,31 @@ use crate::typed_body::{Checked, too_short};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
+/// `Debug` for a body holding a password or a code: the type's name only.
+macro_rules! redacted_debug {
+    ($($body:ty),+) => {$(
+        impl std::fmt::Debug for $body {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(concat!(stringify!($body), " { [redacted] }"))
+            }
+        }
+    )+};
+}
+
+redacted_debug!(
+    EnableBody,
+    PasswordBody,
+    VerifyCodeBody,
+    VerifyBackupCodeBody
+);
+
 /// Longest code accepted (a backup code is 11 characters; anything longer is not a code).
 const MAX_CODE_CHARS: usize = 64;
 /// Longest issuer accepted.
 const MAX_ISSUER_CHARS: usize = 128;
 
 /// `POST /two-factor/enable`.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct EnableBody {
     /// The user's password.
@@ -53,7 +71,7 @@ impl Checked for EnableBody {
 
 /// `POST /two-factor/disable`, `/two-factor/get-totp-uri` and
 /// `/two-factor/generate-backup-codes`: the password, to confirm.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Deserialize, ToSchema)]
 pub struct PasswordBody {
     /// The user's password.
     #[schema(format = Password)]
@@ -67,7 +85,7 @@ impl Checked for PasswordBody {
 }
 
 /// `POST /two-factor/verify-totp` and `/two-factor/verify-otp`.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct VerifyCodeBody {
     /// The code from the authenticator app or the mail.
@@ -84,7 +102,7 @@ impl Checked for VerifyCodeBody {
 }
 
 /// `POST /two-factor/verify-backup-code`.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct VerifyBackupCodeBody {
     /// One of the user's unused backup codes.

@@ -65,6 +65,6 @@ pub struct StatusJson {
 pub struct TwoFactorRedirectJson {
     /// Always `true`: better-auth's client calls `onTwoFactorRedirect`.
     pub two_factor_redirect: bool,
-    /// What the user may answer with: `totp` and/or `otp` (backup codes always work).
+    /// What the user may answer with: `totp` and/or `otp` (and backup codes, with `totp`).
     pub two_factor_methods: Vec<String>,
 }
