@@ -58,6 +58,21 @@ pub const PATHS: &[&str] = &[
     "/two-factor/verify-backup-code",
 ];
 
+/// Reads a JSON body as one of the family's request types (`route` picks which), for the
+/// fuzz targets.
+#[doc(hidden)]
+pub fn parse_any_request(route: u8, body: serde_json::Value) -> Result<(), crate::error::ApiError> {
+    use crate::typed_body::parse;
+    use requests::*;
+    match route % 5 {
+        0 => parse::<EnableBody>(body).map(drop),
+        1 => parse::<PasswordBody>(body).map(drop),
+        2 => parse::<VerifyCodeBody>(body).map(drop),
+        3 => parse::<VerifyBackupCodeBody>(body).map(drop),
+        _ => parse::<SendOtpBody>(body).map(drop),
+    }
+}
+
 /// Routes a session may use before its user has turned two-factor on, when
 /// `TWO_FACTOR_REQUIRED` is set: enrolling, and reading or ending the session.
 const UNENROLLED_PATHS: &[&str] = &[
