@@ -8,6 +8,7 @@ use super::wire::{
     BackupCodesJson, EnabledByMailJson, EnabledJson, PassedJson, StatusJson, TotpUriJson,
 };
 use super::{CHALLENGE_COOKIE, TRUST_DEVICE_COOKIE};
+use crate::cookies::DONT_REMEMBER;
 use crate::current_session::{CurrentSession, issue_session};
 use crate::error::ApiError;
 use crate::routes::RequestClient;
@@ -216,6 +217,10 @@ fn passed_response(state: &AppState, passed: SecondFactorPassed) -> Response {
     let headers = response.headers_mut();
     issue_session(state, headers, &signed.token, &signed.session, &signed.user);
     headers.append(header::SET_COOKIE, jar.expire(CHALLENGE_COOKIE));
+    if signed.session.remember_me {
+        // As after any login: a remembered session ends an earlier "don't remember me".
+        headers.append(header::SET_COOKIE, jar.expire(DONT_REMEMBER));
+    }
     if let Some(token) = &passed.trusted_device {
         let lifetime = state.auth.config().two_factor.trust_device_for;
         let max_age = u64::try_from(lifetime.num_seconds()).unwrap_or(0);
