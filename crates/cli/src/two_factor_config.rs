@@ -56,3 +56,58 @@ impl TwoFactorSettings {
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    struct Vars(HashMap<&'static str, &'static str>);
+
+    impl Env for Vars {
+        fn get(&self, name: &str) -> Option<String> {
+            self.0.get(name).map(|v| (*v).to_owned())
+        }
+    }
+
+    fn read(pairs: &[(&'static str, &'static str)]) -> Result<TwoFactorSettings> {
+        let mut settings = TwoFactorSettings::default();
+        settings.apply_env(&Vars(pairs.iter().copied().collect()))?;
+        Ok(settings)
+    }
+
+    #[test]
+    fn the_variables_reach_the_core_and_config_check() {
+        let settings = read(&[
+            ("TWO_FACTOR_ISSUER", " Acme IAM "),
+            ("TWO_FACTOR_OTP", "false"),
+            ("TWO_FACTOR_REQUIRED", "yes"),
+        ])
+        .unwrap();
+
+        let core = settings.to_core();
+        assert_eq!(core.issuer.as_deref(), Some("Acme IAM"));
+        assert!(!core.otp_enabled);
+        assert!(core.required);
+        assert_eq!(
+            settings.describe(),
+            "[two_factor]\nissuer = Some(\"Acme IAM\")\notp_enabled = false\nrequired = true\n"
+        );
+    }
+
+    #[test]
+    fn the_defaults_are_codes_by_mail_on_and_nothing_required() {
+        let core = read(&[]).unwrap().to_core();
+
+        assert_eq!(core.issuer, None);
+        assert!(core.otp_enabled);
+        assert!(!core.required);
+    }
+
+    #[test]
+    fn a_flag_that_is_not_a_boolean_is_refused() {
+        let refused = read(&[("TWO_FACTOR_REQUIRED", "sometimes")]).unwrap_err();
+
+        assert!(refused.to_string().contains("TWO_FACTOR_REQUIRED"));
+    }
+}

@@ -1,6 +1,7 @@
-//! Migration 4 on a database that already holds the foundation's organizations: every
-//! member, invitation and team member keeps its data, roles become text, and the new checks
-//! hold (on SQLite, where the member and invitation tables are rebuilt, and on PostgreSQL).
+//! Migrations on databases that already hold data. Migration 4: every member, invitation
+//! and team member keeps its data, roles become text, and the new checks hold (on SQLite,
+//! where the member and invitation tables are rebuilt, and on PostgreSQL). Migration 5:
+//! users keep their rows, with two-factor off.
 
 use beep_domain::{Email, InvitationId, OrganizationId, TeamId, UserId};
 use beep_store::repos::{invitations, members, teams};
@@ -96,4 +97,45 @@ async fn on_sqlite_a_schema_3_database_keeps_its_organizations() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn on_postgres_a_schema_3_database_keeps_its_organizations() {
     a_schema_3_database_keeps_its_organizations(Backend::Postgres).await;
+}
+
+/// Migration 5 on a database with users: each keeps their row with two-factor off, and the
+/// enrolment table takes one row per user only.
+async fn a_schema_4_database_keeps_its_users_with_two_factor_off(backend: Backend) {
+    let db = TestDb::at_version(backend, 4).await;
+    let conn = db.store.conn();
+    conn.execute_unprepared(&format!(
+        "INSERT INTO \"user\" (id, name, email, email_verified, created_at, updated_at, version) VALUES ('user_b', 'Bea', 'bea@example.com', true, '{NOW}', '{NOW}', 1)"
+    ))
+    .await
+    .unwrap();
+
+    db.store.migrate().await.unwrap();
+
+    let user = beep_store::repos::users::find_by_id(conn, &UserId::unchecked("user_b"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(user.email, Email::parse("bea@example.com").unwrap());
+    assert!(!user.two_factor_enabled);
+    let enrolment = |id: &str| {
+        format!(
+            "INSERT INTO two_factor (id, user_id, secret, backup_codes, verified, failed_attempts, created_at, updated_at, version) VALUES ('{id}', 'user_b', 's', 'c', false, 0, '{NOW}', '{NOW}', 1)"
+        )
+    };
+    assert!(conn.execute_unprepared(&enrolment("tfa_1")).await.is_ok());
+    assert!(
+        conn.execute_unprepared(&enrolment("tfa_2")).await.is_err(),
+        "one enrolment per user"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_sqlite_a_schema_4_database_keeps_its_users_with_two_factor_off() {
+    a_schema_4_database_keeps_its_users_with_two_factor_off(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_postgres_a_schema_4_database_keeps_its_users_with_two_factor_off() {
+    a_schema_4_database_keeps_its_users_with_two_factor_off(Backend::Postgres).await;
 }
