@@ -21,7 +21,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 seconds="${FUZZ_SECONDS:-20}"
-targets="${FUZZ_TARGETS:-session_cookie bearer_token request_body callback_url cookie_cache organization_request social_input two_factor_request}"
+targets="${FUZZ_TARGETS:-session_cookie bearer_token request_body callback_url cookie_cache organization_request social_input two_factor_request webauthn_input}"
 
 if ! cargo fuzz --version >/dev/null 2>&1; then
     echo "== installing cargo-fuzz"

@@ -11,6 +11,7 @@ pub mod hooks;
 pub mod login_throttle;
 pub mod mail;
 pub mod organizations;
+pub mod passkeys;
 pub mod password_hasher;
 pub mod rate_limit;
 pub mod recent_changes;
