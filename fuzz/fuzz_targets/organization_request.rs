@@ -34,7 +34,10 @@ fn assert_validation(result: Result<(), ApiError>, prefix: &str) -> bool {
             code,
             message,
         }) => {
-            assert_eq!((status, code), (StatusCode::BAD_REQUEST, "VALIDATION_ERROR"));
+            assert_eq!(
+                (status, code),
+                (StatusCode::BAD_REQUEST, "VALIDATION_ERROR")
+            );
             assert!(message.starts_with(prefix), "issue {message:?}");
             false
         }

@@ -26,7 +26,8 @@ const KEYS: &str = r#"{"keys":[
 ]}"#;
 
 /// A well-formed token signed by none of `KEYS`, for the key-set mode.
-const TOKEN: &str = "eyJhbGciOiJSUzI1NiIsImtpZCI6InJzYSJ9.eyJpc3MiOiJodHRwczovL2lkcC5leGFtcGxlIn0.c2lnbmF0dXJl";
+const TOKEN: &str =
+    "eyJhbGciOiJSUzI1NiIsImtpZCI6InJzYSJ9.eyJpc3MiOiJodHRwczovL2lkcC5leGFtcGxlIn0.c2lnbmF0dXJl";
 
 fn body(bytes: &[u8]) {
     let Ok(body) = serde_json::from_slice::<Value>(bytes) else {
@@ -35,7 +36,10 @@ fn body(bytes: &[u8]) {
     match parse_sign_in_request(body) {
         Ok(()) => {}
         Err(ApiError::Coded { status, code, .. }) => {
-            assert_eq!((status, code), (StatusCode::BAD_REQUEST, "VALIDATION_ERROR"));
+            assert_eq!(
+                (status, code),
+                (StatusCode::BAD_REQUEST, "VALIDATION_ERROR")
+            );
         }
         Err(other) => panic!("unexpected refusal {other:?}"),
     }
@@ -55,7 +59,10 @@ fn id_token(bytes: &[u8]) {
     };
     let _ = check_claims(&claims, &expected);
     let keys: Jwks = serde_json::from_str(KEYS).expect("the fixed key set parses");
-    assert!(token.verify_signature(&keys).is_err(), "a forged token verified");
+    assert!(
+        token.verify_signature(&keys).is_err(),
+        "a forged token verified"
+    );
 }
 
 fn key_set(bytes: &[u8]) {
@@ -64,7 +71,10 @@ fn key_set(bytes: &[u8]) {
     };
     let token = UnverifiedIdToken::parse(TOKEN).expect("the fixed token parses");
     let _ = keys.has(token.kid());
-    assert!(token.verify_signature(&keys).is_err(), "a forged token verified");
+    assert!(
+        token.verify_signature(&keys).is_err(),
+        "a forged token verified"
+    );
 }
 
 fuzz_target!(|data: &[u8]| {

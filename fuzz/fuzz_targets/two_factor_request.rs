@@ -43,7 +43,10 @@ fuzz_target!(|data: &[u8]| {
             code,
             message,
         }) => {
-            assert_eq!((status, code), (StatusCode::BAD_REQUEST, "VALIDATION_ERROR"));
+            assert_eq!(
+                (status, code),
+                (StatusCode::BAD_REQUEST, "VALIDATION_ERROR")
+            );
             assert!(message.starts_with("[body"), "issue {message:?}");
         }
         Err(other) => panic!("unexpected refusal {other:?}"),

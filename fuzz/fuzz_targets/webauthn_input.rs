@@ -43,8 +43,12 @@ fuzz_target!(|data: &[u8]| {
         _ => {
             // A valid P-256 point (the curve's generator) as the stored key.
             let mut point = vec![0x04];
-            point.extend(hex_bytes("6b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898c296"));
-            point.extend(hex_bytes("4fe342e2fe1a7f9b8ee7eb4a7c0f9e162bce33576b315ececbb6406837bf51f5"));
+            point.extend(hex_bytes(
+                "6b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898c296",
+            ));
+            point.extend(hex_bytes(
+                "4fe342e2fe1a7f9b8ee7eb4a7c0f9e162bce33576b315ececbb6406837bf51f5",
+            ));
             let key = CoseKey::Es256(point);
             let half = second.len() / 2;
             let (auth_data, signature) = second.split_at(half);
