@@ -179,13 +179,16 @@ async fn link_other_address(backend: Backend) {
 
 async fn link_taken_account(backend: Backend) {
     let server = linking_server(backend).await;
-    // Mo owns the `second` account "shared" already.
+    // The provider is shared by every test of this binary and remembers a user's claims by
+    // `sub`: this one is unique to this run, so a parallel test cannot change its address.
+    let shared = format!("shared-{}", uuid::Uuid::now_v7().simple());
+    // Mo owns the `second` account `shared` already.
     let mut mo = Browser::default();
     sign_in_with(
         &server,
         &mut mo,
         SECOND,
-        &person("shared", "mo@example.com", true),
+        &person(&shared, "mo@example.com", true),
     )
     .await;
     let mut browser = social_user(&server, "max").await;
@@ -193,7 +196,7 @@ async fn link_taken_account(backend: Backend) {
     let hop = link_with(
         &server,
         &mut browser,
-        &person("shared", "max@example.com", true),
+        &person(&shared, "max@example.com", true),
     )
     .await;
 
