@@ -492,21 +492,31 @@ fn write_private(path: &Path, contents: &str) -> Result<()> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
+pub(crate) mod test_env {
+    //! Variables a test gives instead of the process environment.
+
+    use super::Env;
     use std::collections::HashMap;
 
-    struct Vars(HashMap<&'static str, &'static str>);
+    /// A fixed set of variables.
+    pub(crate) struct TestEnv(HashMap<&'static str, &'static str>);
 
-    impl Env for Vars {
+    impl Env for TestEnv {
         fn get(&self, name: &str) -> Option<String> {
-            self.0.get(name).map(|v| v.to_string())
+            self.0.get(name).map(|v| (*v).to_owned())
         }
     }
 
-    fn env(pairs: &[(&'static str, &'static str)]) -> Vars {
-        Vars(pairs.iter().copied().collect())
+    /// The variables `pairs`.
+    pub(crate) fn env(pairs: &[(&'static str, &'static str)]) -> TestEnv {
+        TestEnv(pairs.iter().copied().collect())
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::test_env::env;
+    use super::*;
 
     #[test]
     fn the_seeds_variable_names_are_read() {

@@ -124,19 +124,11 @@ impl SocialSettings {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::HashMap;
-
-    struct Vars(HashMap<&'static str, &'static str>);
-
-    impl Env for Vars {
-        fn get(&self, name: &str) -> Option<String> {
-            self.0.get(name).map(|v| (*v).to_owned())
-        }
-    }
+    use crate::config::test_env::env;
 
     fn read(pairs: &[(&'static str, &'static str)]) -> Result<SocialSettings> {
         let mut settings = SocialSettings::default();
-        settings.apply_env(&Vars(pairs.iter().copied().collect()))?;
+        settings.apply_env(&env(pairs))?;
         Ok(settings)
     }
 

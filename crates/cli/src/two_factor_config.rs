@@ -60,19 +60,11 @@ impl TwoFactorSettings {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::HashMap;
-
-    struct Vars(HashMap<&'static str, &'static str>);
-
-    impl Env for Vars {
-        fn get(&self, name: &str) -> Option<String> {
-            self.0.get(name).map(|v| (*v).to_owned())
-        }
-    }
+    use crate::config::test_env::env;
 
     fn read(pairs: &[(&'static str, &'static str)]) -> Result<TwoFactorSettings> {
         let mut settings = TwoFactorSettings::default();
-        settings.apply_env(&Vars(pairs.iter().copied().collect()))?;
+        settings.apply_env(&env(pairs))?;
         Ok(settings)
     }
 

@@ -38,6 +38,24 @@ async fn mailed_code(sink: &SmtpSink, nth: usize) -> String {
     }
 }
 
+/// Asks for a code in `challenge`'s context and answers the `nth` code mailed so far.
+async fn send_code(server: &TestServer, sink: &SmtpSink, challenge: &str, nth: usize) -> String {
+    let sent = post_with_cookie(server, "/two-factor/send-otp", json!({}), challenge).await;
+    assert_eq!(sent.json, json!({"status": true}), "{}", sent.text);
+    mailed_code(sink, nth).await
+}
+
+/// `POST /two-factor/verify-otp {code}` in `challenge`'s context.
+async fn verify_mailed(server: &TestServer, code: &str, challenge: &str) -> crate::support::Reply {
+    post_with_cookie(
+        server,
+        "/two-factor/verify-otp",
+        json!({ "code": code }),
+        challenge,
+    )
+    .await
+}
+
 async fn server_mailing(backend: Backend, sink: &SmtpSink) -> TestServer {
     TestServer::with(backend, Options::mailing_to(sink)).await
 }
@@ -48,17 +66,9 @@ async fn mailed_code_signs_in(backend: Backend) {
     let user = enrolled(&server, "otp@example.com").await;
     let challenge = challenged(&server, &user.email).await;
 
-    let sent = post_with_cookie(&server, "/two-factor/send-otp", json!({}), &challenge).await;
-    let code = mailed_code(&sink, 1).await;
-    let reply = post_with_cookie(
-        &server,
-        "/two-factor/verify-otp",
-        json!({"code": code}),
-        &challenge,
-    )
-    .await;
+    let code = send_code(&server, &sink, &challenge, 1).await;
+    let reply = verify_mailed(&server, &code, &challenge).await;
 
-    assert_eq!(sent.json, json!({"status": true}), "{}", sent.text);
     assert_eq!(reply.status, 200, "{}", reply.text);
     assert!(signs_in(&server, &reply).await);
     let mail = sink
@@ -74,17 +84,10 @@ async fn mailed_code_expires(backend: Backend) {
     let server = server_mailing(backend, &sink).await;
     let user = enrolled(&server, "late@example.com").await;
     let challenge = challenged(&server, &user.email).await;
-    post_with_cookie(&server, "/two-factor/send-otp", json!({}), &challenge).await;
-    let code = mailed_code(&sink, 1).await;
+    let code = send_code(&server, &sink, &challenge, 1).await;
     server.clock.advance(chrono::Duration::minutes(4));
 
-    let reply = post_with_cookie(
-        &server,
-        "/two-factor/verify-otp",
-        json!({"code": code}),
-        &challenge,
-    )
-    .await;
+    let reply = verify_mailed(&server, &code, &challenge).await;
 
     assert_eq!(reply.error(), (400, "OTP_HAS_EXPIRED".into()));
     assert!(!signs_in(&server, &reply).await);
@@ -94,29 +97,16 @@ async fn mailed_code_attempts(backend: Backend) {
     let sink = SmtpSink::start();
     let server = server_mailing(backend, &sink).await;
     let user = enrolled(&server, "tries@example.com").await;
-    // Two challenges, so the challenge's own limit of five is not what ends this.
+    // Five wrong codes use up the mailed code's tries (and the challenge's: both are five).
     let challenge = challenged(&server, &user.email).await;
-    post_with_cookie(&server, "/two-factor/send-otp", json!({}), &challenge).await;
-    let code = mailed_code(&sink, 1).await;
+    let code = send_code(&server, &sink, &challenge, 1).await;
     let wrong = format!("{:06}", (code.parse::<u32>().unwrap() + 1) % 1_000_000);
     for _ in 0..5 {
-        let reply = post_with_cookie(
-            &server,
-            "/two-factor/verify-otp",
-            json!({"code": wrong}),
-            &challenge,
-        )
-        .await;
+        let reply = verify_mailed(&server, &wrong, &challenge).await;
         assert_eq!(reply.error(), (401, "INVALID_CODE".into()));
     }
 
-    let reply = post_with_cookie(
-        &server,
-        "/two-factor/verify-otp",
-        json!({"code": code}),
-        &challenge,
-    )
-    .await;
+    let reply = verify_mailed(&server, &code, &challenge).await;
 
     assert_eq!(
         reply.error(),
@@ -164,29 +154,15 @@ async fn mail_only_lockout(backend: Backend) {
     assert_eq!(enabled.status, 200, "{}", enabled.text);
     for round in 0..2 {
         let challenge = crate::challenged(&server, "mlock@example.com").await;
-        post_with_cookie(&server, "/two-factor/send-otp", json!({}), &challenge).await;
-        mailed_code(&sink, round + 1).await;
+        send_code(&server, &sink, &challenge, round + 1).await;
         for _ in 0..5 {
-            post_with_cookie(
-                &server,
-                "/two-factor/verify-otp",
-                json!({"code": "000000"}),
-                &challenge,
-            )
-            .await;
+            verify_mailed(&server, "000000", &challenge).await;
         }
     }
     let challenge = crate::challenged(&server, "mlock@example.com").await;
-    post_with_cookie(&server, "/two-factor/send-otp", json!({}), &challenge).await;
-    let code = mailed_code(&sink, 3).await;
+    let code = send_code(&server, &sink, &challenge, 3).await;
 
-    let reply = post_with_cookie(
-        &server,
-        "/two-factor/verify-otp",
-        json!({"code": code}),
-        &challenge,
-    )
-    .await;
+    let reply = verify_mailed(&server, &code, &challenge).await;
 
     assert_eq!(reply.error(), (429, "ACCOUNT_TEMPORARILY_LOCKED".into()));
     assert!(!signs_in(&server, &reply).await);
@@ -216,15 +192,8 @@ async fn enable_by_mail(backend: Backend) {
         json!({"twoFactorRedirect": true, "twoFactorMethods": ["otp"]})
     );
     let challenge = crate::challenge_of(&first);
-    post_with_cookie(&server, "/two-factor/send-otp", json!({}), &challenge).await;
-    let code = mailed_code(&sink, 1).await;
-    let passed = post_with_cookie(
-        &server,
-        "/two-factor/verify-otp",
-        json!({"code": code}),
-        &challenge,
-    )
-    .await;
+    let code = send_code(&server, &sink, &challenge, 1).await;
+    let passed = verify_mailed(&server, &code, &challenge).await;
     assert_eq!(passed.status, 200, "{}", passed.text);
     assert!(signs_in(&server, &passed).await);
 }
