@@ -6,7 +6,6 @@ use crate::browser::{Browser, Hop};
 use crate::on_both;
 use crate::support::TestServer;
 use crate::{IDP, error_code, person, post_from, server_with, session_of, sign_in_with};
-use beep_domain::{Email, UserId};
 use beep_store::Backend;
 use serde_json::json;
 
@@ -19,15 +18,7 @@ on_both!(
 async fn password_user(server: &TestServer, email: &str, verified: bool) -> String {
     let session = server.sign_up(email).await;
     if verified {
-        let marked = beep_store::repos::users::mark_email_verified(
-            server.db.store.conn(),
-            &UserId::unchecked(&session.user_id),
-            &Email::parse(email).unwrap(),
-            server.auth.now(),
-        )
-        .await
-        .unwrap();
-        assert!(marked);
+        crate::support::org::verify_address(server, email).await;
     }
     session.user_id
 }

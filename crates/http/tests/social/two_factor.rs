@@ -6,7 +6,6 @@ use crate::browser::Browser;
 use crate::on_both;
 use crate::support::{PASSWORD, TestServer};
 use crate::{IDP, error_code, person, server_with, session_of, sign_in_with};
-use beep_domain::{Email, UserId};
 use beep_store::Backend;
 use serde_json::json;
 use totp_rs::{Algorithm, Secret, TOTP};
@@ -17,15 +16,7 @@ on_both!(
 
 /// A verified password user with two-factor on: their authenticator.
 async fn enrolled(server: &TestServer, email: &str) -> TOTP {
-    let session = server.sign_up(email).await;
-    beep_store::repos::users::mark_email_verified(
-        server.db.store.conn(),
-        &UserId::unchecked(&session.user_id),
-        &Email::parse(email).unwrap(),
-        server.auth.now(),
-    )
-    .await
-    .unwrap();
+    let session = crate::support::org::verified_person(server, email).await;
     let enabled = server
         .post(
             "/two-factor/enable",

@@ -1,6 +1,7 @@
 //! Codes by mail as the second factor, delivered through the outbox to a real SMTP server.
 
 use crate::on_both;
+use crate::support::org::verified_person;
 use crate::support::{Options, TestServer};
 use crate::{challenged, enrolled, post_with_cookie, signs_in};
 use beep_email::testing::SmtpSink;
@@ -142,8 +143,7 @@ async fn enable_by_mail_unverified(backend: Backend) {
 async fn mail_only_lockout(backend: Backend) {
     let sink = SmtpSink::start();
     let server = server_mailing(backend, &sink).await;
-    let session = server.sign_up("mlock@example.com").await;
-    crate::mark_verified(&server, &session, "mlock@example.com").await;
+    let session = verified_person(&server, "mlock@example.com").await;
     let enabled = server
         .post(
             "/two-factor/enable",
@@ -171,8 +171,7 @@ async fn mail_only_lockout(backend: Backend) {
 async fn enable_by_mail(backend: Backend) {
     let sink = SmtpSink::start();
     let server = server_mailing(backend, &sink).await;
-    let session = server.sign_up("mailonly@example.com").await;
-    crate::mark_verified(&server, &session, "mailonly@example.com").await;
+    let session = verified_person(&server, "mailonly@example.com").await;
 
     let reply = server
         .post(

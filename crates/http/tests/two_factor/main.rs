@@ -142,19 +142,6 @@ pub async fn verify_totp(server: &TestServer, code: &str, challenge: &str) -> Re
     .await
 }
 
-/// Marks the session's user's address as verified, straight in the database.
-pub async fn mark_verified(server: &TestServer, session: &Session, email: &str) {
-    let marked = beep_store::repos::users::mark_email_verified(
-        server.db.store.conn(),
-        &beep_domain::UserId::unchecked(&session.user_id),
-        &beep_domain::Email::parse(email).unwrap(),
-        server.auth.now(),
-    )
-    .await
-    .unwrap();
-    assert!(marked);
-}
-
 /// Whether the session a reply set is valid (get-session answers its user).
 pub async fn signs_in(server: &TestServer, reply: &Reply) -> bool {
     let Some(token) = reply.cookie_value("better-auth.session_token") else {

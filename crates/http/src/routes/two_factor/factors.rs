@@ -17,11 +17,13 @@ use crate::typed_body::Typed;
 use crate::wire::UserJson;
 use axum::Json;
 use axum::extract::State;
+use axum::extract::{FromRequestParts, OptionalFromRequestParts};
 use axum::response::{IntoResponse, Response};
 use beep_core::two_factor::{CodeContext, SecondFactor, SecondFactorPassed, TwoFactorError};
 use beep_core::{ActiveSession, AuthError};
 use beep_domain::Secret;
-use http::{HeaderMap, header};
+use http::header;
+use http::request::Parts;
 
 /// Starts a TOTP enrolment: `{method, totpURI, backupCodes}`, in force after `verify-totp`;
 /// or, with `method: "otp"`, turns codes by mail on at once: `{method}` and a new session.
@@ -125,11 +127,10 @@ pub async fn generate_backup_codes(
 pub async fn verify_totp(
     State(state): State<AppState>,
     RequestClient(client): RequestClient,
-    headers: HeaderMap,
-    current: Option<CurrentSession>,
+    caller: CodeCaller,
     Typed(body): Typed<VerifyCodeBody>,
 ) -> Result<Response, ApiError> {
-    let context = context(&state, &headers, current)?;
+    let context = caller.context()?;
     let factor = SecondFactor::Totp(&body.code);
     verify(&state, context, factor, body.trust_device, client).await
 }
@@ -137,11 +138,10 @@ pub async fn verify_totp(
 /// Mails a code: `{status: true}`.
 pub async fn send_otp(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    current: Option<CurrentSession>,
+    caller: CodeCaller,
     Typed(_body): Typed<SendOtpBody>,
 ) -> Result<Response, ApiError> {
-    let context = context(&state, &headers, current)?;
+    let context = caller.context()?;
     state.auth.send_mailed_code(context).await?;
     Ok(Json(StatusJson { status: true }).into_response())
 }
@@ -150,11 +150,10 @@ pub async fn send_otp(
 pub async fn verify_otp(
     State(state): State<AppState>,
     RequestClient(client): RequestClient,
-    headers: HeaderMap,
-    current: Option<CurrentSession>,
+    caller: CodeCaller,
     Typed(body): Typed<VerifyCodeBody>,
 ) -> Result<Response, ApiError> {
-    let context = context(&state, &headers, current)?;
+    let context = caller.context()?;
     let factor = SecondFactor::MailedCode(&body.code);
     verify(&state, context, factor, body.trust_device, client).await
 }
@@ -163,11 +162,10 @@ pub async fn verify_otp(
 pub async fn verify_backup_code(
     State(state): State<AppState>,
     RequestClient(client): RequestClient,
-    headers: HeaderMap,
-    current: Option<CurrentSession>,
+    caller: CodeCaller,
     Typed(body): Typed<VerifyBackupCodeBody>,
 ) -> Result<Response, ApiError> {
-    let context = context(&state, &headers, current)?;
+    let context = caller.context()?;
     let factor = SecondFactor::BackupCode(&body.code);
     verify(&state, context, factor, body.trust_device, client).await
 }
@@ -188,21 +186,45 @@ async fn verify(
     Ok(passed_response(state, passed))
 }
 
-/// The session's user managing their factors, or else the sign-in the `two_factor` cookie
-/// names (better-auth looks at the session first).
-fn context(
-    state: &AppState,
-    headers: &HeaderMap,
-    current: Option<CurrentSession>,
-) -> Result<CodeContext, ApiError> {
-    if let Some(current) = current {
-        return Ok(CodeContext::Session(Box::new(current.active)));
+/// Whose code a request presents: the session's user managing their factors, or else the
+/// sign-in the `two_factor` cookie names (better-auth looks at the session first). Read with
+/// the request's parts and refused only when the handler asks, so a malformed body is still
+/// answered first.
+pub struct CodeCaller(Result<CodeContext, ApiError>);
+
+impl CodeCaller {
+    /// The context, or 401 `INVALID_TWO_FACTOR_COOKIE` when there is neither.
+    fn context(self) -> Result<CodeContext, ApiError> {
+        self.0
     }
-    state
-        .jar()
-        .read_signed(headers, CHALLENGE_COOKIE)
-        .map(CodeContext::Challenge)
-        .ok_or_else(|| AuthError::from(TwoFactorError::InvalidTwoFactorCookie).into())
+}
+
+impl FromRequestParts<AppState> for CodeCaller {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let current =
+            match <CurrentSession as OptionalFromRequestParts<AppState>>::from_request_parts(
+                parts, state,
+            )
+            .await
+            {
+                Ok(current) => current,
+                Err(refused) => return Ok(Self(Err(refused))),
+            };
+        if let Some(current) = current {
+            return Ok(Self(Ok(CodeContext::Session(Box::new(current.active)))));
+        }
+        let challenge = state
+            .jar()
+            .read_signed(&parts.headers, CHALLENGE_COOKIE)
+            .map(CodeContext::Challenge)
+            .ok_or_else(|| AuthError::from(TwoFactorError::InvalidTwoFactorCookie).into());
+        Ok(Self(challenge))
+    }
 }
 
 /// `{token, user}` with the new session's cookies, as [`verify`] answers.
