@@ -313,3 +313,42 @@ pub struct TrustedDevice {
     /// Audit fields.
     pub audit: Audit,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sealed_tokens_and_second_factor_secrets_never_print() {
+        let tokens = SealedProviderTokens {
+            access_token: Some("sealed-access".into()),
+            refresh_token: Some("sealed-refresh".into()),
+            id_token: Some("sealed-id".into()),
+            ..SealedProviderTokens::default()
+        };
+        let now = chrono::Utc::now();
+        let enrolment = TwoFactor {
+            id: TwoFactorId::generate(),
+            user_id: UserId::generate(),
+            sealed_secret: "sealed-secret".into(),
+            sealed_backup_codes: "sealed-codes".into(),
+            verified: true,
+            last_totp_step: None,
+            failed_attempts: 0,
+            locked_until: None,
+            audit: Audit::created(now, None),
+        };
+
+        let printed = format!("{tokens:?} {enrolment:?}");
+
+        for secret in [
+            "sealed-access",
+            "sealed-refresh",
+            "sealed-id",
+            "sealed-secret",
+            "sealed-codes",
+        ] {
+            assert!(!printed.contains(secret), "{printed}");
+        }
+    }
+}

@@ -180,3 +180,25 @@ impl TokenAnswer {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_token_answer_never_prints_its_tokens() {
+        let answer = TokenAnswer::from_json(&json!({
+            "access_token": "at-secret-1", "refresh_token": "rt-secret-2",
+            "id_token": "it-secret-3", "expires_in": 3600, "scope": "openid"
+        }))
+        .unwrap();
+
+        let printed = format!("{answer:?}");
+
+        for secret in ["at-secret-1", "rt-secret-2", "it-secret-3"] {
+            assert!(!printed.contains(secret), "{printed}");
+        }
+        assert!(printed.contains("openid"));
+    }
+}
