@@ -2,7 +2,7 @@
 //! the seed's extras (organization type, subscription, member status) and audit fields.
 
 use crate::{
-    AccountId, InvitationId, MemberId, OrganizationId, OutboxMailId, SessionId, TeamId,
+    AccountId, InvitationId, MemberId, OrganizationId, OutboxMailId, PasskeyId, SessionId, TeamId,
     TeamMemberId, TrustedDeviceId, TwoFactorId, UserId, VerificationId,
 };
 use crate::{
@@ -312,6 +312,62 @@ pub struct TrustedDevice {
     pub user_agent: String,
     /// Audit fields.
     pub audit: Audit,
+}
+
+/// A WebAuthn credential (passkey) registered by a user: what a sign-in with it is checked
+/// against. Nothing here is secret: the private key never leaves the authenticator.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Passkey {
+    /// The passkey's id.
+    pub id: PasskeyId,
+    /// The name the user gave it.
+    pub name: Option<String>,
+    /// Whose it is.
+    pub user_id: UserId,
+    /// The credential id the authenticator chose, base64url without padding (unique).
+    pub credential_id: String,
+    /// The public key as the authenticator sent it (COSE_Key), standard base64.
+    pub public_key: String,
+    /// The last signature counter seen (0 when the authenticator does not count).
+    pub counter: i64,
+    /// Whether the credential may be synced across devices.
+    pub device_type: PasskeyDeviceType,
+    /// Whether it was backed up when last seen.
+    pub backed_up: bool,
+    /// How the browser can reach the authenticator (`internal,hybrid`), comma-separated.
+    pub transports: String,
+    /// The authenticator model, a UUID (all zeros when not disclosed).
+    pub aaguid: Option<String>,
+    /// Audit fields.
+    pub audit: Audit,
+}
+
+/// Whether a passkey lives on one device or is synced (WebAuthn's backup eligibility).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PasskeyDeviceType {
+    /// Bound to one authenticator.
+    SingleDevice,
+    /// May be synced to other devices.
+    MultiDevice,
+}
+
+impl PasskeyDeviceType {
+    /// better-auth's spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::SingleDevice => "singleDevice",
+            Self::MultiDevice => "multiDevice",
+        }
+    }
+
+    /// Reads better-auth's spelling; anything else is a single-device passkey.
+    pub fn parse(value: &str) -> Self {
+        if value == "multiDevice" {
+            Self::MultiDevice
+        } else {
+            Self::SingleDevice
+        }
+    }
 }
 
 #[cfg(test)]

@@ -98,6 +98,7 @@ typed_id!(/** Id of an [`crate::OutboxMail`]. */ OutboxMailId, "mail");
 typed_id!(/** Id of one delivery attempt of an outbox mail. */ OutboxAttemptId, "attempt");
 typed_id!(/** Id of a [`crate::TwoFactor`] enrolment. */ TwoFactorId, "tfa");
 typed_id!(/** Id of a [`crate::TrustedDevice`]. */ TrustedDeviceId, "tdev");
+typed_id!(/** Id of a [`crate::Passkey`]. */ PasskeyId, "pk");
 
 #[cfg(test)]
 mod tests {

@@ -2,13 +2,14 @@
 //! and emails are wrapped without re-validation.
 
 use crate::entities::{
-    account, invitation, member, organization, outbox_mail, session, team, team_member,
+    account, invitation, member, organization, outbox_mail, passkey, session, team, team_member,
     trusted_device, two_factor, user,
 };
 use beep_domain::{
     Account, AccountId, Audit, Email, Invitation, InvitationId, Member, MemberId, Organization,
-    OrganizationId, OutboxMail, OutboxMailId, Roles, Secret, Session, SessionId, Team, TeamId,
-    TeamMember, TeamMemberId, TrustedDevice, TrustedDeviceId, TwoFactor, TwoFactorId, User, UserId,
+    OrganizationId, OutboxMail, OutboxMailId, Passkey, PasskeyDeviceType, PasskeyId, Roles, Secret,
+    Session, SessionId, Team, TeamId, TeamMember, TeamMemberId, TrustedDevice, TrustedDeviceId,
+    TwoFactor, TwoFactorId, User, UserId,
 };
 
 macro_rules! audit_of {
@@ -61,6 +62,24 @@ impl From<trusted_device::Model> for TrustedDevice {
             token_digest: row.token_digest,
             expires_at: row.expires_at,
             user_agent: row.user_agent,
+            audit: audit_of!(row),
+        }
+    }
+}
+
+impl From<passkey::Model> for Passkey {
+    fn from(row: passkey::Model) -> Self {
+        Passkey {
+            id: PasskeyId::from_trusted(row.id),
+            name: row.name,
+            user_id: UserId::from_trusted(row.user_id),
+            credential_id: row.credential_id,
+            public_key: row.public_key,
+            counter: row.counter,
+            device_type: PasskeyDeviceType::parse(&row.device_type),
+            backed_up: row.backed_up,
+            transports: row.transports,
+            aaguid: row.aaguid,
             audit: audit_of!(row),
         }
     }

@@ -13,7 +13,7 @@ use sea_orm::{
 };
 
 /// The schema version this binary writes and expects.
-pub const SCHEMA_VERSION: i64 = 5;
+pub const SCHEMA_VERSION: i64 = 6;
 
 /// How the database's schema compares with this binary's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -118,6 +118,7 @@ async fn apply(version: i64, backend: Backend, tx: &DatabaseTransaction) -> Resu
         3 => session_change_notices(backend, tx).await,
         4 => run_script(tx, backend, ORGANIZATIONS_POSTGRES, ORGANIZATIONS_SQLITE).await,
         5 => run_script(tx, backend, TWO_FACTOR_POSTGRES, TWO_FACTOR_SQLITE).await,
+        6 => run_script(tx, backend, PASSKEYS_POSTGRES, PASSKEYS_SQLITE).await,
         other => Err(StoreError::Schema(format!("no migration {other}"))),
     }
 }
@@ -135,6 +136,11 @@ const ORGANIZATIONS_SQLITE: &str = include_str!("migrations/0004_organizations.s
 const TWO_FACTOR_POSTGRES: &str = include_str!("migrations/0005_two_factor.postgres.sql");
 /// See [`TWO_FACTOR_POSTGRES`].
 const TWO_FACTOR_SQLITE: &str = include_str!("migrations/0005_two_factor.sqlite.sql");
+
+/// Migration 6: the `passkey` table.
+const PASSKEYS_POSTGRES: &str = include_str!("migrations/0006_passkeys.postgres.sql");
+/// See [`PASSKEYS_POSTGRES`].
+const PASSKEYS_SQLITE: &str = include_str!("migrations/0006_passkeys.sqlite.sql");
 
 /// Runs a migration script, statement by statement (`;` at the end of a line ends one;
 /// `--` lines are comments).

@@ -1,11 +1,11 @@
 //! Migrations on databases that already hold data. Migration 4: every member, invitation
 //! and team member keeps its data, roles become text, and the new checks hold (on SQLite,
 //! where the member and invitation tables are rebuilt, and on PostgreSQL). Migration 5:
-//! users keep their rows, with two-factor off.
+//! users keep their rows, with two-factor off. Migration 6: passkeys, one per credential id.
 
 use beep_domain::{Email, InvitationId, OrganizationId, TeamId, UserId};
 use beep_store::repos::{invitations, members, teams};
-use beep_store::testing::TestDb;
+use beep_store::testing::{TestDb, count_rows};
 use beep_store::{Backend, ConnectionTrait};
 
 const NOW: &str = "2026-11-30T12:00:00Z";
@@ -138,4 +138,43 @@ async fn on_sqlite_a_schema_4_database_keeps_its_users_with_two_factor_off() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn on_postgres_a_schema_4_database_keeps_its_users_with_two_factor_off() {
     a_schema_4_database_keeps_its_users_with_two_factor_off(Backend::Postgres).await;
+}
+
+/// Migration 6 on a database with a user: passkeys can be added, a credential id belongs to
+/// one passkey only, and a user's passkeys go with the user.
+async fn a_schema_5_database_takes_passkeys(backend: Backend) {
+    let db = TestDb::at_version(backend, 5).await;
+    let conn = db.store.conn();
+    conn.execute_unprepared(&format!(
+        "INSERT INTO \"user\" (id, name, email, email_verified, created_at, updated_at, version) VALUES ('user_p', 'Pia', 'pia@example.com', true, '{NOW}', '{NOW}', 1)"
+    ))
+    .await
+    .unwrap();
+
+    db.store.migrate().await.unwrap();
+
+    let passkey = |id: &str| {
+        format!(
+            "INSERT INTO passkey (id, user_id, credential_id, public_key, counter, device_type, backed_up, transports, created_at, updated_at, version) VALUES ('{id}', 'user_p', 'Y3JlZA', 'pQ==', 0, 'singleDevice', false, 'internal', '{NOW}', '{NOW}', 1)"
+        )
+    };
+    assert!(conn.execute_unprepared(&passkey("pk_1")).await.is_ok());
+    assert!(
+        conn.execute_unprepared(&passkey("pk_2")).await.is_err(),
+        "one passkey per credential id"
+    );
+    conn.execute_unprepared("DELETE FROM \"user\" WHERE id = 'user_p'")
+        .await
+        .unwrap();
+    assert_eq!(count_rows(conn, "passkey").await, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_sqlite_a_schema_5_database_takes_passkeys() {
+    a_schema_5_database_takes_passkeys(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_postgres_a_schema_5_database_takes_passkeys() {
+    a_schema_5_database_takes_passkeys(Backend::Postgres).await;
 }

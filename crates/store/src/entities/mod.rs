@@ -8,6 +8,7 @@ pub mod member;
 pub mod organization;
 pub mod outbox_attempt;
 pub mod outbox_mail;
+pub mod passkey;
 pub mod session;
 pub mod team;
 pub mod team_member;

@@ -6,6 +6,7 @@ pub mod invitations;
 pub mod members;
 pub mod organizations;
 pub mod outbox;
+pub mod passkeys;
 pub mod sessions;
 pub mod teams;
 pub mod trusted_devices;

@@ -1,0 +1,3 @@
+-- Migration 6: passkeys (SQLite). See the PostgreSQL script for what each part is for.
+CREATE TABLE "passkey" ( "id" varchar NOT NULL PRIMARY KEY, "name" varchar, "user_id" varchar NOT NULL, "credential_id" varchar NOT NULL UNIQUE, "public_key" varchar NOT NULL, "counter" bigint NOT NULL, "device_type" varchar NOT NULL, "backed_up" boolean NOT NULL, "transports" varchar NOT NULL, "aaguid" varchar, "created_at" timestamp_with_timezone_text NOT NULL, "updated_at" timestamp_with_timezone_text NOT NULL, "created_by" varchar, "updated_by" varchar, "version" integer NOT NULL, FOREIGN KEY ("user_id") REFERENCES "user" ("id") ON DELETE CASCADE );
+CREATE INDEX "idx-passkey-user_id" ON "passkey" ("user_id");
