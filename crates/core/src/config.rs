@@ -184,6 +184,8 @@ pub struct AuthConfig {
     pub social: crate::social::SocialConfig,
     /// Second factors.
     pub two_factor: crate::two_factor::TwoFactorConfig,
+    /// Passkeys (WebAuthn).
+    pub passkey: crate::passkeys::PasskeyConfig,
     /// The server secret; keys for data sealed at rest (mail bodies in the outbox) are derived
     /// from it. The default is random per process, so set it wherever nodes share a database.
     pub secret: Secret<String>,
@@ -202,6 +204,7 @@ impl Default for AuthConfig {
             organization: OrganizationConfig::default(),
             social: crate::social::SocialConfig::default(),
             two_factor: crate::two_factor::TwoFactorConfig::default(),
+            passkey: crate::passkeys::PasskeyConfig::default(),
             secret: Secret::new(crate::tokens::random_alphanumeric(48)),
         }
     }

@@ -92,6 +92,9 @@ pub enum AuthError {
     /// A second-factor request was refused.
     #[error(transparent)]
     TwoFactor(#[from] crate::two_factor::TwoFactorError),
+    /// A passkey request was refused.
+    #[error(transparent)]
+    Passkey(#[from] crate::passkeys::PasskeyError),
     /// The row changed under us (a concurrent update won).
     #[error("The resource was changed concurrently; retry")]
     Conflict,

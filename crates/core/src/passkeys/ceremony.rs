@@ -106,6 +106,9 @@ pub struct Assertion {
     pub sign_count: u32,
     /// Whether the credential is backed up now.
     pub backed_up: bool,
+    /// Whether the authenticator verified the user (PIN, biometrics): a passkey with user
+    /// verification is two factors in one.
+    pub user_verified: bool,
 }
 
 /// Checks a registration: `clientDataJSON` and `attestationObject`, both decoded from
@@ -183,6 +186,7 @@ pub fn verify_assertion(
     Ok(Assertion {
         sign_count: data.sign_count,
         backed_up: data.flags & BACKED_UP != 0,
+        user_verified: data.flags & USER_VERIFIED != 0,
     })
 }
 

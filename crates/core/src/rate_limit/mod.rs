@@ -67,6 +67,7 @@ impl RateLimitRules {
             self.email
         } else if CREDENTIAL_PREFIXES.iter().any(|p| path.starts_with(p))
             || path.starts_with("/two-factor/")
+            || path == "/passkey/verify-authentication"
         {
             self.credentials
         } else {

@@ -11,7 +11,7 @@ use beep_domain::{
 };
 use beep_store::ConnectionTrait;
 use beep_store::StoreError;
-use beep_store::repos::{trusted_devices, two_factors, verifications};
+use beep_store::repos::{passkeys, trusted_devices, two_factors, verifications};
 use serde::{Deserialize, Serialize};
 
 /// The `two_factor` cookie's secret: a [`LinkToken`] stored only as a digest.
@@ -96,6 +96,10 @@ impl Auth {
         if self.config().two_factor.otp_enabled {
             methods.push("otp");
         }
+        // A passkey answers the challenge too (see `passkeys::authentication`).
+        if passkeys::count_for_user(conn, &user.id).await? > 0 {
+            methods.push("passkey");
+        }
         tracing::info!(user_id = %user.id, "second factor required");
         Ok(SecondFactorChallenge { token, methods })
     }
@@ -113,6 +117,38 @@ impl Auth {
             .ok_or(refused)?;
         let pending: Pending = serde_json::from_str(&row.value).map_err(|_| refused)?;
         Ok((row, pending))
+    }
+
+    /// The user a challenge is for, if it is in force.
+    pub(crate) async fn pending_second_factor_user(&self, token: &str) -> Option<UserId> {
+        let (_, pending) = self.find_challenge(token).await.ok()?;
+        Some(UserId::unchecked(&pending.user_id))
+    }
+
+    /// Consumes `user`'s challenge behind `token` inside `conn`'s transaction, when a factor
+    /// other than a code (a passkey) answered it: whether the session is remembered, or
+    /// `None` when the token names no challenge of `user`'s in force.
+    pub(crate) async fn take_second_factor_challenge(
+        &self,
+        conn: &impl ConnectionTrait,
+        token: &str,
+        user: &UserId,
+    ) -> Result<Option<bool>, StoreError> {
+        let Some(token) = LinkToken::from_client(token) else {
+            return Ok(None);
+        };
+        let identifier = token.identifier(PURPOSE);
+        let Some(row) = verifications::find(conn, &identifier).await? else {
+            return Ok(None);
+        };
+        let Ok(pending) = serde_json::from_str::<Pending>(&row.value) else {
+            return Ok(None);
+        };
+        if pending.user_id != user.as_str() {
+            return Ok(None);
+        }
+        let consumed = verifications::consume(conn, &identifier, self.now()).await?;
+        Ok(consumed.map(|_| pending.remember_me))
     }
 
     /// Trusts the device of this sign-in: a row for the token's digest, and the token back
