@@ -1,7 +1,9 @@
-//! Fuzzes how the two-factor routes read their bodies (enable, the password confirmations,
-//! the three code checks and send-otp).
+//! Fuzzes how the second-factor routes read their bodies: two-factor (enable, the password
+//! confirmations, the three code checks and send-otp) and passkeys (the two ceremonies'
+//! answers, rename and delete).
 //!
-//! Input: the first byte picks a body type; the rest is the JSON body.
+//! Input: the first byte picks a body type (its high bit the family); the rest is the JSON
+//! body.
 //!
 //! Properties:
 //! - no panic;
@@ -10,7 +12,7 @@
 
 #![no_main]
 
-use beep_http::fuzzing::{ApiError, parse_two_factor_request};
+use beep_http::fuzzing::{ApiError, parse_passkey_request, parse_two_factor_request};
 use http::StatusCode;
 use libfuzzer_sys::fuzz_target;
 use serde_json::Value;
@@ -33,7 +35,12 @@ fuzz_target!(|data: &[u8]| {
     };
     let nul = has_nul(&body);
     let object = body.is_object();
-    match parse_two_factor_request(route, body) {
+    let parsed = if route & 0x80 == 0 {
+        parse_two_factor_request(route, body)
+    } else {
+        parse_passkey_request(route, body)
+    };
+    match parsed {
         Ok(()) => {
             assert!(object, "a body that is not an object was accepted");
             assert!(!nul, "a body with a NUL was accepted");

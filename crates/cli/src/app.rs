@@ -143,6 +143,9 @@ fn build_auth(
         organization: config.organization.to_core(&config.effective_base_url()),
         social: config.social.to_core(&config.effective_base_url()),
         two_factor: config.two_factor.to_core(),
+        passkey: config
+            .passkey
+            .to_core(&config.effective_base_url(), &config.trusted_origins),
         secret,
     };
     Auth::with_session_cache(store, Arc::new(SystemClock), auth_config, session_cache)

@@ -3,6 +3,7 @@
 
 use crate::email_config::{EmailFile, EmailSettings};
 use crate::organization_config::{OrganizationFile, OrganizationSettings};
+use crate::passkey_config::PasskeySettings;
 use crate::scale_config::{ScaleFile, ScaleSettings};
 use crate::social_config::SocialSettings;
 use crate::two_factor_config::TwoFactorSettings;
@@ -79,6 +80,8 @@ pub struct Config {
     pub social: SocialSettings,
     /// Second factors.
     pub two_factor: TwoFactorSettings,
+    /// Passkeys.
+    pub passkey: PasskeySettings,
 }
 
 /// The optional TOML file; every key is optional and named like the field above. No `Debug`:
@@ -143,6 +146,7 @@ impl Default for Config {
             organization: OrganizationSettings::default(),
             social: SocialSettings::default(),
             two_factor: TwoFactorSettings::default(),
+            passkey: PasskeySettings::default(),
         }
     }
 }
@@ -304,6 +308,7 @@ impl Config {
         self.organization.apply_env(env)?;
         self.social.apply_env(env)?;
         self.two_factor.apply_env(env)?;
+        self.passkey.apply_env(env)?;
         Ok(())
     }
 
@@ -425,6 +430,9 @@ impl Config {
             + &self.organization.describe()
             + &self.social.describe()
             + &self.two_factor.describe()
+            + &self
+                .passkey
+                .describe(&self.effective_base_url(), &self.trusted_origins)
     }
 }
 
@@ -442,7 +450,7 @@ pub(crate) fn redact_url(url: &str) -> String {
     }
 }
 
-fn split_list(text: &str) -> Vec<String> {
+pub(crate) fn split_list(text: &str) -> Vec<String> {
     text.split(',')
         .map(str::trim)
         .filter(|s| !s.is_empty())

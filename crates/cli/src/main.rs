@@ -4,6 +4,7 @@ mod app;
 mod config;
 mod email_config;
 mod organization_config;
+mod passkey_config;
 mod scale_config;
 mod social_config;
 mod two_factor_config;

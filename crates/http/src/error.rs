@@ -107,6 +107,7 @@ impl From<AuthError> for ApiError {
             AuthError::Organization(refused) => crate::routes::organization::refusal(refused),
             AuthError::Social(refused) => social_error(refused),
             AuthError::TwoFactor(refused) => two_factor_error(refused),
+            AuthError::Passkey(refused) => passkey_error(refused),
             AuthError::UserAlreadyExists => ApiError::coded(
                 S::UNPROCESSABLE_ENTITY,
                 "USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL",
@@ -220,6 +221,18 @@ fn two_factor_error(refused: beep_core::two_factor::TwoFactorError) -> ApiError 
             StatusCode::UNAUTHORIZED
         }
         E::AccountLocked => StatusCode::TOO_MANY_REQUESTS,
+        _ => StatusCode::BAD_REQUEST,
+    };
+    ApiError::coded(status, refused.code(), refused.to_string())
+}
+
+fn passkey_error(refused: beep_core::passkeys::PasskeyError) -> ApiError {
+    use beep_core::passkeys::PasskeyError as E;
+    let status = match refused {
+        E::NotAllowedToRegister | E::UnknownCredential | E::AuthenticationFailed => {
+            StatusCode::UNAUTHORIZED
+        }
+        E::PasskeyNotFound => StatusCode::NOT_FOUND,
         _ => StatusCode::BAD_REQUEST,
     };
     ApiError::coded(status, refused.code(), refused.to_string())

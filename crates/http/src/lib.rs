@@ -43,6 +43,7 @@ pub mod fuzzing {
     pub use crate::current_session::presented_token;
     pub use crate::error::ApiError;
     pub use crate::routes::organization::{parse_any_request, parse_list_members_query};
+    pub use crate::routes::passkeys::parse_any_request as parse_passkey_request;
     pub use crate::routes::social::parse_sign_in_request;
     pub use crate::routes::two_factor::parse_any_request as parse_two_factor_request;
     pub use crate::wire::{SessionJson, UserJson};

@@ -119,6 +119,7 @@ pub fn document(options: &DescribeOptions) -> OpenApi {
         .into_iter()
         .chain(crate::routes::social::openapi::schemas())
         .chain(crate::routes::two_factor::openapi::schemas())
+        .chain(crate::routes::passkeys::openapi::schemas())
     {
         components = components.schema(name, schema);
     }
@@ -129,6 +130,7 @@ pub fn document(options: &DescribeOptions) -> OpenApi {
         crate::routes::organization::openapi::TAG,
         crate::routes::social::openapi::TAG,
         crate::routes::two_factor::openapi::TAG,
+        crate::routes::passkeys::openapi::TAG,
     ];
     let tags = TAGS
         .iter()
@@ -168,7 +170,8 @@ fn paths(options: &DescribeOptions) -> utoipa::openapi::path::Paths {
     let families = crate::routes::organization::openapi::operations()
         .into_iter()
         .chain(crate::routes::social::openapi::operations())
-        .chain(crate::routes::two_factor::openapi::operations());
+        .chain(crate::routes::two_factor::openapi::operations())
+        .chain(crate::routes::passkeys::openapi::operations());
     for op in families {
         let (method, path, operation) = op.finish();
         paths.add_path_operation(path, vec![method], operation);

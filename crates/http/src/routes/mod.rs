@@ -5,6 +5,7 @@ mod credentials;
 mod email;
 mod meta;
 pub(crate) mod organization;
+pub(crate) mod passkeys;
 mod sessions;
 pub(crate) mod social;
 pub(crate) mod two_factor;
@@ -33,6 +34,7 @@ pub fn is_route(path: &str) -> bool {
         || organization::PATHS.contains(&path)
         || social::is_route(path)
         || two_factor::PATHS.contains(&path)
+        || passkeys::PATHS.contains(&path)
 }
 
 /// Every route path below the base path.
@@ -42,6 +44,7 @@ pub fn auth_paths() -> impl Iterator<Item = &'static str> {
         .chain(organization::PATHS)
         .chain(social::PATHS)
         .chain(two_factor::PATHS)
+        .chain(passkeys::PATHS)
         .copied()
 }
 
@@ -106,7 +109,8 @@ pub fn auth_routes(state: &AppState) -> Router<AppState> {
         .route("/change-email", post(email::change_email))
         .merge(organization::routes())
         .merge(social::routes())
-        .merge(two_factor::routes());
+        .merge(two_factor::routes())
+        .merge(passkeys::routes());
     let delete_user_enabled = state.auth.config().delete_user_enabled;
     if delete_user_enabled {
         router = router.route("/delete-user", post(account::delete_user));
