@@ -17,18 +17,34 @@ port=$(node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", (
 tmp=$(mktemp -d)
 url=http://127.0.0.1:$port
 server_pid=
+browser_server_pid=
 sink_pid=
 idp_pid=
 status=1
 
+stop() { if [ -n "$1" ]; then kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; fi; }
 cleanup() {
-  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
-  if [ -n "$sink_pid" ]; then kill "$sink_pid" 2>/dev/null || true; wait "$sink_pid" 2>/dev/null || true; fi
-  if [ -n "$idp_pid" ]; then kill "$idp_pid" 2>/dev/null || true; wait "$idp_pid" 2>/dev/null || true; fi
-  if [ "$status" -ne 0 ]; then echo "---- server log (last 60 lines) ----" >&2; tail -n 60 "$tmp/server.log" >&2 || true; fi
+  stop "$server_pid"; stop "$browser_server_pid"; stop "$sink_pid"; stop "$idp_pid"
+  if [ "$status" -ne 0 ]; then
+    for log in "$tmp/server.log" "$tmp/browser-server.log"; do
+      [ -f "$log" ] || continue
+      echo "---- $(basename "$log") (last 60 lines) ----" >&2; tail -n 60 "$log" >&2 || true
+    done
+  fi
   rm -rf "$tmp"
 }
 trap cleanup EXIT
+
+# Waits up to 20 s for the server at $1 (process $2) to answer /health/ready.
+wait_ready() {
+  for _ in $(seq 100); do
+    curl -fs -o /dev/null "$1/health/ready" && return 0
+    kill -0 "$2" 2>/dev/null || { echo "run.sh: server $1 exited during start-up" >&2; return 1; }
+    sleep 0.2
+  done
+  echo "run.sh: $1/health/ready not 200 after 20 s" >&2
+  return 1
+}
 
 # A real SMTP server (aiosmtpd) receives the server's mail; the tests read it from $tmp/mail.
 scripts/python-env.sh
@@ -64,14 +80,32 @@ BEEP_IAM_ENV=development HOST=127.0.0.1 PORT=$port BETTER_AUTH_URL=$url BETTER_A
   "$BIN" serve >"$tmp/server.log" 2>&1 &
 server_pid=$!
 
-for _ in $(seq 100); do   # up to 20 s
-  curl -fs -o /dev/null "$url/health/ready" && break
-  kill -0 "$server_pid" 2>/dev/null || { echo "run.sh: server exited during start-up" >&2; exit 1; }
-  sleep 0.2
-done
-curl -fs -o /dev/null "$url/health/ready" || { echo "run.sh: $url/health/ready not 200 after 20 s" >&2; exit 1; }
+wait_ready "$url" "$server_pid"
 
 set +e
 BEEP_IAM_URL=$url BEEP_IAM_IDP=http://127.0.0.1:$idp_port BETTER_AUTH_SECRET=$SECRET BEEP_IAM_MAIL_DIR=$tmp/mail node --test compat/compat.test.mjs
 status=$?
+
+# Passkeys in headless Chromium, once: on the SQLite run (DATABASE_URL unset), or forced with
+# COMPAT_BROWSER=1 (COMPAT_BROWSER=0 skips it). WebAuthn refuses an IP address as the
+# relying-party id, and the rpID is BETTER_AUTH_URL's host, so a second server on its own SQLite
+# file is reached as http://localhost:PORT (a secure context; Chromium maps localhost to loopback).
+if [ "${COMPAT_BROWSER:-auto}" = 1 ] || { [ "${COMPAT_BROWSER:-auto}" = auto ] && [ -z "${DATABASE_URL:-}" ]; }; then
+  chromium=${CHROMIUM_PATH:-/usr/bin/chromium}
+  [ -x "$chromium" ] || { echo "run.sh: $chromium not found (apt-get install chromium)" >&2; status=1; exit 1; }
+  bport=$(node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })')
+  burl=http://localhost:$bport
+  mkdir -p "$tmp/browser"
+  BEEP_IAM_ENV=development HOST=127.0.0.1 PORT=$bport BETTER_AUTH_URL=$burl BETTER_AUTH_SECRET=$SECRET \
+    DATABASE_URL="sqlite://$tmp/browser/compat.db?mode=rwc" BEEP_IAM_DATA_DIR=$tmp/browser RATE_LIMIT_ENABLED=false \
+    "$BIN" serve >"$tmp/browser-server.log" 2>&1 &
+  browser_server_pid=$!
+  if wait_ready "$burl" "$browser_server_pid"; then
+    BEEP_IAM_URL=$burl CHROMIUM_PATH=$chromium node --test compat/passkey.browser.test.mjs
+    browser_status=$?
+  else
+    browser_status=1
+  fi
+  [ "$status" -ne 0 ] || status=$browser_status
+fi
 exit "$status"
