@@ -5,6 +5,8 @@
 
 pub mod mail;
 pub mod org;
+pub mod soft_authenticator;
+pub mod two_factor;
 
 use base64::Engine as _;
 use beep_core::mail::{OutboxSettings, OutboxWorker};
@@ -52,6 +54,8 @@ pub struct Options {
     pub social_providers: Vec<beep_core::social::ProviderSettings>,
     /// Every user must turn two-factor on (`TWO_FACTOR_REQUIRED`).
     pub two_factor_required: bool,
+    /// Passkeys must verify the user (`PASSKEY_REQUIRE_USER_VERIFICATION`).
+    pub passkey_requires_user_verification: bool,
 }
 
 impl Options {
@@ -81,6 +85,7 @@ impl Default for Options {
             organization: OrganizationConfig::default(),
             social_providers: Vec::new(),
             two_factor_required: false,
+            passkey_requires_user_verification: false,
         }
     }
 }
@@ -148,6 +153,15 @@ impl TestServer {
             two_factor: beep_core::two_factor::TwoFactorConfig {
                 required: options.two_factor_required,
                 ..beep_core::two_factor::TwoFactorConfig::default()
+            },
+            // Browsers refuse an IP address as the relying party id: passkeys are bound to
+            // `localhost` on the same port, as `PASSKEY_RP_ID`/`PASSKEY_ORIGINS` would set.
+            passkey: beep_core::passkeys::PasskeyConfig {
+                require_user_verification: options.passkey_requires_user_verification,
+                ..beep_core::passkeys::PasskeyConfig::for_base_url(
+                    &passkey_origin(&public),
+                    &options.trusted_origins,
+                )
             },
             secret: Secret::new(SECRET.to_owned()),
             ..AuthConfig::default()
@@ -419,6 +433,12 @@ impl Reply {
             self.json["code"].as_str().unwrap_or_default().to_owned(),
         )
     }
+}
+
+/// The origin passkeys are used from on a server at `base`: the same, with `localhost` for
+/// the loopback address.
+pub fn passkey_origin(base: &str) -> String {
+    base.replace("://127.0.0.1", "://localhost")
 }
 
 /// better-auth's cookie signature, computed independently of the server's code.
