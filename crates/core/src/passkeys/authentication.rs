@@ -8,7 +8,7 @@
 //! it is the second factor.
 
 use super::cbor::Cbor;
-use super::ceremony::{self, CeremonyError, Expected};
+use super::ceremony::{self, CeremonyError};
 use super::challenge::{Ceremony, PendingCeremony};
 use super::cose::CoseKey;
 use super::options::{CredentialDescriptor, RequestOptions, TIMEOUT_MS};
@@ -97,12 +97,7 @@ impl Auth {
         let answer = Authentication::read(input.response).ok_or(failed)?;
         let key = stored_key(&passkey).ok_or(failed)?;
         let settings = &self.config().passkey;
-        let expected = Expected {
-            challenge: &pending.expected_challenge,
-            origins: &settings.origins,
-            rp_id: &settings.rp_id,
-            user_verification: settings.require_user_verification,
-        };
+        let expected = pending.expected(settings);
         let stored_count = u32::try_from(passkey.counter).unwrap_or(u32::MAX);
         let assertion = ceremony::verify_assertion(
             &expected,

@@ -2,7 +2,8 @@
 //! challenge and whose ceremony it is, and the token in the signed `better-auth-passkey`
 //! cookie. A challenge is consumed by the first answer to it, right or wrong.
 
-use super::PasskeyError;
+use super::ceremony::Expected;
+use super::{PasskeyConfig, PasskeyError};
 use crate::tokens::LinkToken;
 use crate::{Auth, AuthError};
 use beep_domain::{Audit, Verification, VerificationId};
@@ -36,6 +37,18 @@ pub(super) struct PendingCeremony {
     pub expected_challenge: String,
     /// Whose session started it (`""` for a sign-in).
     pub user_id: String,
+}
+
+impl PendingCeremony {
+    /// What the answer to this ceremony is checked against.
+    pub(super) fn expected<'a>(&'a self, settings: &'a PasskeyConfig) -> Expected<'a> {
+        Expected {
+            challenge: &self.expected_challenge,
+            origins: &settings.origins,
+            rp_id: &settings.rp_id,
+            user_verification: settings.require_user_verification,
+        }
+    }
 }
 
 impl Auth {

@@ -1,7 +1,7 @@
 //! Registering a passkey from a signed-in, fresh session: options with a challenge, then
 //! the authenticator's answer checked and stored.
 
-use super::ceremony::{self, Expected};
+use super::ceremony;
 use super::challenge::{Ceremony, PendingCeremony};
 use super::options::{
     ALGORITHMS, AuthenticatorSelection, CreationOptions, CredentialDescriptor, CredentialParameter,
@@ -103,12 +103,7 @@ impl Auth {
         let refused = PasskeyError::FailedToVerifyRegistration;
         let registration = Registration::read(response).ok_or(refused)?;
         let settings = &self.config().passkey;
-        let expected = Expected {
-            challenge: &pending.expected_challenge,
-            origins: &settings.origins,
-            rp_id: &settings.rp_id,
-            user_verification: settings.require_user_verification,
-        };
+        let expected = pending.expected(settings);
         let credential = ceremony::verify_registration(
             &expected,
             &registration.client_data_json,

@@ -86,6 +86,23 @@ pub async fn registration_answer(
     (response, started.ceremony)
 }
 
+/// `POST /passkey/verify-registration {response, name}` with `session`'s cookies and a
+/// ceremony's.
+pub async fn verify_registration(
+    server: &TestServer,
+    session: &Session,
+    response: &Value,
+    ceremony: &str,
+) -> Reply {
+    post_with_cookie(
+        server,
+        "/passkey/verify-registration",
+        serde_json::json!({ "response": response, "name": "Laptop" }),
+        &both(&session.cookie_header(), ceremony),
+    )
+    .await
+}
+
 /// Registers a passkey on `key` for `session`'s user: the reply to verify-registration.
 pub async fn register(
     server: &TestServer,
@@ -93,13 +110,7 @@ pub async fn register(
     key: &mut SoftAuthenticator,
 ) -> Reply {
     let (response, ceremony) = registration_answer(server, session, key).await;
-    post_with_cookie(
-        server,
-        "/passkey/verify-registration",
-        serde_json::json!({ "response": response, "name": "Laptop" }),
-        &both(&session.cookie_header(), &ceremony),
-    )
-    .await
+    verify_registration(server, session, &response, &ceremony).await
 }
 
 /// Signs a user up and registers a passkey for them on a new authenticator.

@@ -3,8 +3,8 @@
 use crate::on_both;
 use crate::support::TestServer;
 use crate::{
-    CEREMONY, authenticator, both, listed, post_with_cookie, register, registration_answer, start,
-    user_with_passkey,
+    CEREMONY, authenticator, listed, post_with_cookie, register, registration_answer, start,
+    user_with_passkey, verify_registration,
 };
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
@@ -117,23 +117,10 @@ async fn challenge_once(backend: Backend) {
     let session = server.sign_up("once@example.com").await;
     let mut key = authenticator(&server, true);
     let (response, ceremony) = registration_answer(&server, &session, &mut key).await;
-    let cookie = both(&session.cookie_header(), &ceremony);
-    let first = post_with_cookie(
-        &server,
-        "/passkey/verify-registration",
-        json!({ "response": response }),
-        &cookie,
-    )
-    .await;
+    let first = verify_registration(&server, &session, &response, &ceremony).await;
     assert_eq!(first.status, 200, "{}", first.text);
 
-    let again = post_with_cookie(
-        &server,
-        "/passkey/verify-registration",
-        json!({ "response": response }),
-        &cookie,
-    )
-    .await;
+    let again = verify_registration(&server, &session, &response, &ceremony).await;
 
     assert_eq!(again.error(), (400, "CHALLENGE_NOT_FOUND".into()));
     assert_eq!(server.rows("passkey").await, 1);
@@ -146,13 +133,7 @@ async fn challenge_expired(backend: Backend) {
     let (response, ceremony) = registration_answer(&server, &session, &mut key).await;
     server.clock.advance(chrono::Duration::seconds(301));
 
-    let reply = post_with_cookie(
-        &server,
-        "/passkey/verify-registration",
-        json!({ "response": response }),
-        &both(&session.cookie_header(), &ceremony),
-    )
-    .await;
+    let reply = verify_registration(&server, &session, &response, &ceremony).await;
 
     assert_eq!(reply.error(), (400, "CHALLENGE_NOT_FOUND".into()));
     assert_eq!(server.rows("passkey").await, 0);
@@ -165,13 +146,7 @@ async fn other_users_ceremony(backend: Backend) {
     let mut key = authenticator(&server, true);
     let (response, alices_ceremony) = registration_answer(&server, &alice, &mut key).await;
 
-    let reply = post_with_cookie(
-        &server,
-        "/passkey/verify-registration",
-        json!({ "response": response }),
-        &both(&mallory.cookie_header(), &alices_ceremony),
-    )
-    .await;
+    let reply = verify_registration(&server, &mallory, &response, &alices_ceremony).await;
 
     assert_eq!(
         reply.error(),
@@ -188,13 +163,7 @@ async fn wrong_origin(backend: Backend) {
         crate::support::soft_authenticator::SoftAuthenticator::new("http://localhost:1", true);
     let (response, ceremony) = registration_answer(&server, &session, &mut key).await;
 
-    let reply = post_with_cookie(
-        &server,
-        "/passkey/verify-registration",
-        json!({ "response": response }),
-        &both(&session.cookie_header(), &ceremony),
-    )
-    .await;
+    let reply = verify_registration(&server, &session, &response, &ceremony).await;
 
     assert_eq!(reply.error(), (400, "FAILED_TO_VERIFY_REGISTRATION".into()));
     assert_eq!(server.rows("passkey").await, 0);
