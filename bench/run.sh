@@ -110,6 +110,9 @@ for db in sqlite postgres postgres+redis; do
   run_wrk route "$DURATION" "$CONNS" BENCH_METHOD=POST BENCH_PATH=/sign-in/social \
     BENCH_ORIGIN="http://127.0.0.1:$PORT" BENCH_BODY='{"provider":"github","callbackURL":"/"}' \
     | record "$tag,\"scenario\":\"social-start\""
+  # Starting a passkey sign-in: a challenge row written per request, and the request options.
+  run_wrk route "$DURATION" "$CONNS" BENCH_PATH=/passkey/generate-authenticate-options \
+    | record "$tag,\"scenario\":\"passkey-options\""
   # Hashing does not depend on Redis: the password scenarios run once per database.
   if [ -z "$redis" ]; then
     run_wrk get-session "$DURATION" 8 BENCH_COOKIE="$token" | record "$tag,\"scenario\":\"get-session-quiet-c8\""

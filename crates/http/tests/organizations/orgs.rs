@@ -551,7 +551,8 @@ async fn get_and_get_full_show_the_organization_to_members_only(backend: Backend
     assert_eq!(for_owner.status, 200, "{}", for_owner.text);
     let members = for_owner.json["members"].as_array().unwrap();
     assert_eq!(members.len(), 3);
-    let user_keys: Vec<&String> = members[0]["user"].as_object().unwrap().keys().collect();
+    let mut user_keys: Vec<&String> = members[0]["user"].as_object().unwrap().keys().collect();
+    user_keys.sort();
     assert_eq!(user_keys, ["email", "id", "image", "name"]);
     assert_eq!(for_owner.json["teams"].as_array().unwrap().len(), 1);
     assert_eq!(
