@@ -101,19 +101,26 @@ function assertOk(res, what) {
 }
 
 let browser;
+// The first test's page (raw fetch) and its authenticator.
 let page;
 let cdp;
 let authenticatorId;
 
-before(async () => {
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+/**
+ * A fresh browser context (its own cookies) with one CDP virtual authenticator (discoverable
+ * credentials, user verification) and `html` served at PAGE_URL, opened.
+ */
+async function openPage(html, routes = {}) {
   const context = await browser.newContext();
-  page = await context.newPage();
-  page.on("pageerror", (err) => console.error("page error:", err));
-  await page.route(PAGE_URL, (route) => route.fulfill({ contentType: "text/html", body: PAGE }));
-  cdp = await context.newCDPSession(page);
-  await cdp.send("WebAuthn.enable");
-  ({ authenticatorId } = await cdp.send("WebAuthn.addVirtualAuthenticator", {
+  const newPage = await context.newPage();
+  newPage.on("pageerror", (err) => console.error("page error:", err));
+  await newPage.route(PAGE_URL, (route) => route.fulfill({ contentType: "text/html", body: html }));
+  for (const [url, body] of Object.entries(routes)) {
+    await newPage.route(url, (route) => route.fulfill({ contentType: "text/javascript", body }));
+  }
+  const session = await context.newCDPSession(newPage);
+  await session.send("WebAuthn.enable");
+  const { authenticatorId: id } = await session.send("WebAuthn.addVirtualAuthenticator", {
     options: {
       protocol: "ctap2",
       transport: "internal",
@@ -122,31 +129,32 @@ before(async () => {
       isUserVerified: true,
       automaticPresenceSimulation: true,
     },
-  }));
-  await page.goto(PAGE_URL);
+  });
+  await newPage.goto(PAGE_URL);
+  return { page: newPage, cdp: session, authenticatorId: id };
+}
+
+before(async () => {
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  ({ page, cdp, authenticatorId } = await openPage(PAGE));
 });
 
 after(async () => {
   await browser?.close();
 });
 
-/** The virtual authenticator's one credential, as CDP reports it (credentialId in base64url). */
-async function authenticatorCredential() {
-  const { credentials } = await cdp.send("WebAuthn.getCredentials", { authenticatorId });
+/** An authenticator's one credential, as CDP reports it (credentialId in base64url). */
+async function authenticatorCredential(session = cdp, id = authenticatorId) {
+  const { credentials } = await session.send("WebAuthn.getCredentials", { authenticatorId: id });
   assert.equal(credentials.length, 1, `the authenticator holds ${credentials.length} credentials`);
   const [c] = credentials;
   return { ...c, credentialId: b64ToB64url(c.credentialId), userHandle: b64ToB64url(c.userHandle ?? "") };
 }
 
-test("passkey in Chromium: sign up, register a passkey, sign out, sign in with the passkey", { timeout: 60_000 }, async (t) => {
-  const email = `compat-passkey-${randomBytes(6).toString("hex")}@example.com`;
-  const password = `Correct-Horse-${randomBytes(6).toString("hex")}-Battery`;
-  let user;
-  let firstSession;
-  let credentialId;
-  // Each step needs the ones before it: after a failure the rest are skipped, not failed again.
+/** Runs `t`'s steps in order; after a failure the rest are skipped, not failed again. */
+function stepper(t) {
   let failed = false;
-  const step = (name, fn) =>
+  return (name, fn) =>
     t.test(name, { skip: failed && "an earlier step failed" }, async () => {
       try {
         await fn();
@@ -155,6 +163,15 @@ test("passkey in Chromium: sign up, register a passkey, sign out, sign in with t
         throw err;
       }
     });
+}
+
+test("passkey in Chromium: sign up, register a passkey, sign out, sign in with the passkey", { timeout: 60_000 }, async (t) => {
+  const email = `compat-passkey-${randomBytes(6).toString("hex")}@example.com`;
+  const password = `Correct-Horse-${randomBytes(6).toString("hex")}-Battery`;
+  let user;
+  let firstSession;
+  let credentialId;
+  const step = stepper(t);
 
   await step("sign up sets a session cookie", async () => {
     const signUp = assertOk(await page.evaluate((a) => app.signUp(...a), [email, password, "Passkey Person"]), "sign-up");
@@ -216,5 +233,109 @@ test("passkey in Chromium: sign up, register a passkey, sign out, sign in with t
 
     mkdirSync(new URL("./artifacts/", import.meta.url), { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
+  });
+});
+
+// The second page runs better-auth's own client, `createAuthClient` from better-auth 1.7.25 with
+// `passkeyClient` from @better-auth/passkey 1.7.6 (which calls @simplewebauthn/browser), bundled
+// for the browser by esbuild from compat/node_modules.
+const CLIENT_URL = `${ORIGIN}/passkey-test/client.mjs`;
+const CLIENT_ENTRY = `
+  import { createAuthClient } from "better-auth/client";
+  import { passkeyClient } from "@better-auth/passkey/client";
+  window.authClient = createAuthClient({ baseURL: location.origin, plugins: [passkeyClient()] });
+`;
+const CLIENT_PAGE = `<!doctype html>
+<html><head><meta charset="utf-8"><title>beep-iam passkeyClient test</title></head>
+<body><h1>better-auth passkeyClient</h1><script type="module" src="${CLIENT_URL}"></script></body></html>`;
+
+/** better-auth's client and passkey plugin as one browser ES module. */
+async function bundleClient() {
+  const { build } = await import("esbuild");
+  const out = await build({
+    stdin: { contents: CLIENT_ENTRY, resolveDir: fileURLToPath(new URL(".", import.meta.url)), loader: "js" },
+    bundle: true,
+    format: "esm",
+    platform: "browser",
+    write: false,
+    logLevel: "silent",
+  });
+  return out.outputFiles[0].text;
+}
+
+/** Asserts a better-auth client call succeeded (`{data, error: null}`) and answers its data. */
+function assertData(res, what) {
+  assert.ok(res, `${what}: no result`);
+  assert.equal(res.error, null, `${what}: ${JSON.stringify(res.error)}`);
+  return res.data;
+}
+
+test("passkey through better-auth's passkeyClient: add, list, rename, sign out, sign in, delete", { timeout: 60_000 }, async (t) => {
+  const { page: clientPage, cdp: clientCdp, authenticatorId: clientAuthenticator } = await openPage(CLIENT_PAGE, {
+    [CLIENT_URL]: await bundleClient(),
+  });
+  await clientPage.waitForFunction(() => window.authClient !== undefined);
+  const client = (fn, arg) => clientPage.evaluate(fn, arg);
+  const email = `compat-passkey-client-${randomBytes(6).toString("hex")}@example.com`;
+  const password = `Correct-Horse-${randomBytes(6).toString("hex")}-Battery`;
+  const step = stepper(t);
+  let user;
+  let passkey;
+
+  await step("signUp.email opens a session", async () => {
+    const data = assertData(
+      await client(([e, p]) => authClient.signUp.email({ email: e, password: p, name: "Client Person" }), [email, password]),
+      "signUp.email",
+    );
+    user = data.user;
+    assert.equal(user.email, email);
+  });
+
+  await step("passkey.addPasskey registers the authenticator's credential", async () => {
+    passkey = assertData(await client(() => authClient.passkey.addPasskey({ name: "laptop" })), "passkey.addPasskey");
+    const cred = await authenticatorCredential(clientCdp, clientAuthenticator);
+    assert.equal(passkey.credentialID, cred.credentialId, `passkey row: ${JSON.stringify(passkey)}`);
+    assert.equal(passkey.userId, user.id);
+    assert.equal(passkey.name, "laptop");
+  });
+
+  await step("addPasskey again with the same authenticator is refused by the browser (excludeCredentials)", async () => {
+    const res = await client(() => authClient.passkey.addPasskey({ name: "again" }));
+    assert.equal(res.data, null, `a second registration: ${JSON.stringify(res)}`);
+    assert.equal(res.error?.code, "ERROR_AUTHENTICATOR_PREVIOUSLY_REGISTERED", JSON.stringify(res.error));
+  });
+
+  await step("passkey.listUserPasskeys and updatePasskey", async () => {
+    const list = assertData(await client(() => authClient.passkey.listUserPasskeys()), "listUserPasskeys");
+    assert.deepEqual(list.map((p) => p.id), [passkey.id]);
+    const updated = assertData(
+      await client((id) => authClient.passkey.updatePasskey({ id, name: "work laptop" }), passkey.id),
+      "updatePasskey",
+    );
+    assert.equal(updated.passkey.name, "work laptop");
+  });
+
+  await step("signOut, then signIn.passkey with no email signs the same user in", async () => {
+    assert.deepEqual(assertData(await client(() => authClient.signOut()), "signOut"), { success: true });
+    assert.equal(assertData(await client(() => authClient.getSession()), "getSession after signOut"), null);
+
+    const signedIn = assertData(await client(() => authClient.signIn.passkey()), "signIn.passkey");
+    assert.equal(signedIn.user.id, user.id, `signIn.passkey: ${JSON.stringify(signedIn)}`);
+    const session = assertData(await client(() => authClient.getSession()), "getSession after signIn.passkey");
+    assert.equal(session?.user?.email, email, `getSession: ${JSON.stringify(session)}`);
+  });
+
+  await step("passkey.deletePasskey removes it; signIn.passkey then fails", async () => {
+    assert.deepEqual(
+      assertData(await client((id) => authClient.passkey.deletePasskey({ id }), passkey.id), "deletePasskey"),
+      { status: true },
+    );
+    assert.deepEqual(assertData(await client(() => authClient.passkey.listUserPasskeys()), "listUserPasskeys"), []);
+    await client(() => authClient.signOut());
+    const res = await client(() => authClient.signIn.passkey());
+    assert.equal(res.data, null, `signIn.passkey with a deleted passkey: ${JSON.stringify(res)}`);
+    assert.equal(res.error?.status, 401, JSON.stringify(res.error));
+    assert.equal(res.error?.code, "PASSKEY_NOT_FOUND", JSON.stringify(res.error));
+    assert.equal(assertData(await client(() => authClient.getSession()), "getSession"), null);
   });
 });

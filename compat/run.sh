@@ -86,18 +86,18 @@ set +e
 BEEP_IAM_URL=$url BEEP_IAM_IDP=http://127.0.0.1:$idp_port BETTER_AUTH_SECRET=$SECRET BEEP_IAM_MAIL_DIR=$tmp/mail node --test compat/compat.test.mjs
 status=$?
 
-# Passkeys in headless Chromium, once: on the SQLite run (DATABASE_URL unset), or forced with
-# COMPAT_BROWSER=1 (COMPAT_BROWSER=0 skips it). WebAuthn refuses an IP address as the
-# relying-party id, and the rpID is BETTER_AUTH_URL's host, so a second server on its own SQLite
-# file is reached as http://localhost:PORT (a secure context; Chromium maps localhost to loopback).
-if [ "${COMPAT_BROWSER:-auto}" = 1 ] || { [ "${COMPAT_BROWSER:-auto}" = auto ] && [ -z "${DATABASE_URL:-}" ]; }; then
+# Passkeys in headless Chromium (COMPAT_BROWSER=0 skips it). WebAuthn refuses an IP address as
+# the relying-party id, and the rpID is BETTER_AUTH_URL's host, so a second server on the same
+# database (its own SQLite file when DATABASE_URL is unset) is reached as http://localhost:PORT (a
+# secure context; Chromium maps localhost to loopback).
+if [ "${COMPAT_BROWSER:-1}" != 0 ]; then
   chromium=${CHROMIUM_PATH:-/usr/bin/chromium}
   [ -x "$chromium" ] || { echo "run.sh: $chromium not found (apt-get install chromium)" >&2; status=1; exit 1; }
   bport=$(node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })')
   burl=http://localhost:$bport
   mkdir -p "$tmp/browser"
   BEEP_IAM_ENV=development HOST=127.0.0.1 PORT=$bport BETTER_AUTH_URL=$burl BETTER_AUTH_SECRET=$SECRET \
-    DATABASE_URL="sqlite://$tmp/browser/compat.db?mode=rwc" BEEP_IAM_DATA_DIR=$tmp/browser RATE_LIMIT_ENABLED=false \
+    DATABASE_URL="${DATABASE_URL:-sqlite://$tmp/browser/compat.db?mode=rwc}" BEEP_IAM_DATA_DIR=$tmp/browser RATE_LIMIT_ENABLED=false \
     "$BIN" serve >"$tmp/browser-server.log" 2>&1 &
   browser_server_pid=$!
   if wait_ready "$burl" "$browser_server_pid"; then
