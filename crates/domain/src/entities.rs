@@ -2,8 +2,8 @@
 //! the seed's extras (organization type, subscription, member status) and audit fields.
 
 use crate::{
-    AccountId, InvitationId, MemberId, OrganizationId, OutboxMailId, PasskeyId, SessionId, TeamId,
-    TeamMemberId, TrustedDeviceId, TwoFactorId, UserId, VerificationId,
+    AccountId, InvitationId, JsonWebKeyId, MemberId, OrganizationId, OutboxMailId, PasskeyId,
+    SessionId, TeamId, TeamMemberId, TrustedDeviceId, TwoFactorId, UserId, VerificationId,
 };
 use crate::{
     Audit, Email, InvitationStatus, MemberStatus, OrganizationType, OutboxStatus, Roles, Secret,
@@ -406,5 +406,35 @@ mod tests {
         ] {
             assert!(!printed.contains(secret), "{printed}");
         }
+    }
+}
+
+/// A key pair the server signs JWTs with. The public half is published in the JWKS; the
+/// private half is sealed (encrypted under a key derived from the server secret).
+#[derive(Clone, PartialEq, Eq)]
+pub struct JsonWebKey {
+    /// The key's id, the `kid` of the tokens it signs.
+    pub id: JsonWebKeyId,
+    /// The JWS algorithm (`EdDSA`, `ES256`, `RS256`).
+    pub algorithm: String,
+    /// The public key as a JWK (JSON text, without `kid` and `alg`).
+    pub public_jwk: String,
+    /// The sealed PKCS#8 private key.
+    pub sealed_private_key: String,
+    /// When the key stops signing (it stays published for a grace period after); `None` for
+    /// a key that is never rotated.
+    pub expires_at: Option<DateTime<Utc>>,
+    /// Audit fields.
+    pub audit: Audit,
+}
+
+impl std::fmt::Debug for JsonWebKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("JsonWebKey")
+            .field("id", &self.id)
+            .field("algorithm", &self.algorithm)
+            .field("public_jwk", &self.public_jwk)
+            .field("expires_at", &self.expires_at)
+            .finish_non_exhaustive()
     }
 }

@@ -2,14 +2,14 @@
 //! and emails are wrapped without re-validation.
 
 use crate::entities::{
-    account, invitation, member, organization, outbox_mail, passkey, session, team, team_member,
-    trusted_device, two_factor, user,
+    account, invitation, jwks, member, organization, outbox_mail, passkey, session, team,
+    team_member, trusted_device, two_factor, user,
 };
 use beep_domain::{
-    Account, AccountId, Audit, Email, Invitation, InvitationId, Member, MemberId, Organization,
-    OrganizationId, OutboxMail, OutboxMailId, Passkey, PasskeyDeviceType, PasskeyId, Roles, Secret,
-    Session, SessionId, Team, TeamId, TeamMember, TeamMemberId, TrustedDevice, TrustedDeviceId,
-    TwoFactor, TwoFactorId, User, UserId,
+    Account, AccountId, Audit, Email, Invitation, InvitationId, JsonWebKey, JsonWebKeyId, Member,
+    MemberId, Organization, OrganizationId, OutboxMail, OutboxMailId, Passkey, PasskeyDeviceType,
+    PasskeyId, Roles, Secret, Session, SessionId, Team, TeamId, TeamMember, TeamMemberId,
+    TrustedDevice, TrustedDeviceId, TwoFactor, TwoFactorId, User, UserId,
 };
 
 macro_rules! audit_of {
@@ -62,6 +62,19 @@ impl From<trusted_device::Model> for TrustedDevice {
             token_digest: row.token_digest,
             expires_at: row.expires_at,
             user_agent: row.user_agent,
+            audit: audit_of!(row),
+        }
+    }
+}
+
+impl From<jwks::Model> for JsonWebKey {
+    fn from(row: jwks::Model) -> Self {
+        JsonWebKey {
+            id: JsonWebKeyId::from_trusted(row.id),
+            algorithm: row.alg,
+            public_jwk: row.public_key,
+            sealed_private_key: row.private_key,
+            expires_at: row.expires_at,
             audit: audit_of!(row),
         }
     }

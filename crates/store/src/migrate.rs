@@ -13,7 +13,7 @@ use sea_orm::{
 };
 
 /// The schema version this binary writes and expects.
-pub const SCHEMA_VERSION: i64 = 6;
+pub const SCHEMA_VERSION: i64 = 7;
 
 /// How the database's schema compares with this binary's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -119,6 +119,7 @@ async fn apply(version: i64, backend: Backend, tx: &DatabaseTransaction) -> Resu
         4 => run_script(tx, backend, ORGANIZATIONS_POSTGRES, ORGANIZATIONS_SQLITE).await,
         5 => run_script(tx, backend, TWO_FACTOR_POSTGRES, TWO_FACTOR_SQLITE).await,
         6 => run_script(tx, backend, PASSKEYS_POSTGRES, PASSKEYS_SQLITE).await,
+        7 => run_script(tx, backend, JWKS_POSTGRES, JWKS_SQLITE).await,
         other => Err(StoreError::Schema(format!("no migration {other}"))),
     }
 }
@@ -141,6 +142,11 @@ const TWO_FACTOR_SQLITE: &str = include_str!("migrations/0005_two_factor.sqlite.
 const PASSKEYS_POSTGRES: &str = include_str!("migrations/0006_passkeys.postgres.sql");
 /// See [`PASSKEYS_POSTGRES`].
 const PASSKEYS_SQLITE: &str = include_str!("migrations/0006_passkeys.sqlite.sql");
+
+/// Migration 7: the `jwks` table of JWT signing keys.
+const JWKS_POSTGRES: &str = include_str!("migrations/0007_jwks.postgres.sql");
+/// See [`JWKS_POSTGRES`].
+const JWKS_SQLITE: &str = include_str!("migrations/0007_jwks.sqlite.sql");
 
 /// Runs a migration script, statement by statement (`;` at the end of a line ends one;
 /// `--` lines are comments).

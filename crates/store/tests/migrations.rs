@@ -2,6 +2,7 @@
 //! and team member keeps its data, roles become text, and the new checks hold (on SQLite,
 //! where the member and invitation tables are rebuilt, and on PostgreSQL). Migration 5:
 //! users keep their rows, with two-factor off. Migration 6: passkeys, one per credential id.
+//! Migration 7: JWT signing keys, by algorithm, with or without an expiry.
 
 use beep_domain::{Email, InvitationId, OrganizationId, TeamId, UserId};
 use beep_store::repos::{invitations, members, teams};
@@ -177,4 +178,60 @@ async fn on_sqlite_a_schema_5_database_takes_passkeys() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn on_postgres_a_schema_5_database_takes_passkeys() {
     a_schema_5_database_takes_passkeys(Backend::Postgres).await;
+}
+
+/// Migration 7 on a database with data: the `jwks` table takes keys with and without an
+/// expiry, and the repository finds the newest that still signs.
+async fn a_schema_6_database_takes_jwt_keys(backend: Backend) {
+    let db = TestDb::at_version(backend, 6).await;
+    let conn = db.store.conn();
+    conn.execute_unprepared(&format!(
+        "INSERT INTO \"user\" (id, name, email, email_verified, created_at, updated_at, version) VALUES ('user_j', 'Jo', 'jo@example.com', true, '{NOW}', '{NOW}', 1)"
+    ))
+    .await
+    .unwrap();
+
+    db.store.migrate().await.unwrap();
+
+    let key = |id: &str, created: &str, expires: &str| {
+        format!(
+            "INSERT INTO jwks (id, alg, public_key, private_key, expires_at, created_at, updated_at, version) VALUES ('{id}', 'EdDSA', '{{}}', 'sealed', {expires}, '{created}', '{created}', 1)"
+        )
+    };
+    conn.execute_unprepared(&key(
+        "jwk_old",
+        "2026-10-01T00:00:00Z",
+        "'2026-11-10T00:00:00Z'",
+    ))
+    .await
+    .unwrap();
+    conn.execute_unprepared(&key("jwk_new", "2026-11-15T00:00:00Z", "NULL"))
+        .await
+        .unwrap();
+    assert_eq!(count_rows(conn, "user").await, 1);
+    let now = chrono::DateTime::parse_from_rfc3339(NOW).unwrap().to_utc();
+    let newest = beep_store::repos::jwks::newest_signing(conn, "EdDSA", now)
+        .await
+        .unwrap()
+        .expect("a signing key");
+    assert_eq!(newest.id.as_str(), "jwk_new");
+    let published = beep_store::repos::jwks::published(conn, now, chrono::Duration::days(30))
+        .await
+        .unwrap();
+    let ids: Vec<_> = published.iter().map(|k| k.id.as_str().to_owned()).collect();
+    assert_eq!(
+        ids,
+        ["jwk_new", "jwk_old"],
+        "the old key is within its grace period"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_sqlite_a_schema_6_database_takes_jwt_keys() {
+    a_schema_6_database_takes_jwt_keys(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_postgres_a_schema_6_database_takes_jwt_keys() {
+    a_schema_6_database_takes_jwt_keys(Backend::Postgres).await;
 }

@@ -4,6 +4,7 @@
 pub mod account;
 pub mod enums;
 pub mod invitation;
+pub mod jwks;
 pub mod member;
 pub mod organization;
 pub mod outbox_attempt;

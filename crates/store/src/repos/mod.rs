@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod invitations;
+pub mod jwks;
 pub mod members;
 pub mod organizations;
 pub mod outbox;
