@@ -113,6 +113,10 @@ for db in sqlite postgres postgres+redis; do
   # Starting a passkey sign-in: a challenge row written per request, and the request options.
   run_wrk route "$DURATION" "$CONNS" BENCH_PATH=/passkey/generate-authenticate-options \
     | record "$tag,\"scenario\":\"passkey-options\""
+  # JWTs: a token of the session signed with the in-memory key; the key set read per request.
+  run_wrk route "$DURATION" "$CONNS" BENCH_COOKIE="$token" BENCH_PATH=/token \
+    | record "$tag,\"scenario\":\"jwt-token\""
+  run_wrk route "$DURATION" "$CONNS" BENCH_PATH=/jwks | record "$tag,\"scenario\":\"jwks\""
   # Hashing does not depend on Redis: the password scenarios run once per database.
   if [ -z "$redis" ]; then
     run_wrk get-session "$DURATION" 8 BENCH_COOKIE="$token" | record "$tag,\"scenario\":\"get-session-quiet-c8\""

@@ -9,7 +9,8 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createAuthClient } from "better-auth/client";
 import { getCookieCache } from "better-auth/cookies";
-import { organizationClient, twoFactorClient } from "better-auth/client/plugins";
+import { jwtClient, organizationClient, twoFactorClient } from "better-auth/client/plugins";
+import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from "jose";
 
 const BASE_URL = process.env.BEEP_IAM_URL;
 if (!BASE_URL) {
@@ -1144,4 +1145,55 @@ test("twoFactorClient: a backup code finishes a sign-in once; a wrong code is 40
     "INVALID_BACKUP_CODE",
     "a used backup code",
   );
+});
+
+// ---------------------------------------------------------------------------------------------
+// JWT (jwtClient; tokens verified with the `jose` library against the served key set)
+
+test("jwtClient: /token verifies against jwks() with jose; get-session's set-auth-jwt too", TIMEOUT, async () => {
+  const { dev, signUp } = await newUser("jwt");
+  const jwt = device([jwtClient()]);
+  jwt.token = dev.token;
+
+  const { data: token, error } = await jwt.client.$fetch("/token", { method: "GET" });
+  assert.equal(error, null, JSON.stringify(error));
+  const keys = ok(await jwt.client.jwks(), "jwks");
+  assert.ok(keys.keys.length >= 1, JSON.stringify(keys));
+  const keySet = createLocalJWKSet(keys);
+  const { payload, protectedHeader } = await jwtVerify(token.token, keySet, {
+    issuer: ORIGIN,
+    audience: ORIGIN,
+    algorithms: ["EdDSA"],
+  });
+  assert.equal(protectedHeader.alg, "EdDSA");
+  assert.ok(keys.keys.some((k) => k.kid === protectedHeader.kid), "the kid is in the set");
+  assert.equal(payload.sub, signUp.user.id);
+  assert.equal(payload.email, signUp.user.email);
+  assert.equal(payload.exp - payload.iat, 15 * 60);
+
+  let header = null;
+  ok(
+    await jwt.client.getSession({ fetchOptions: { onSuccess: (ctx) => { header = ctx.response.headers.get("set-auth-jwt"); } } }),
+    "get-session",
+  );
+  assert.ok(header, "get-session answers set-auth-jwt");
+  const fromSession = await jwtVerify(header, keySet, { issuer: ORIGIN, audience: ORIGIN });
+  assert.equal(fromSession.payload.sub, signUp.user.id);
+  assert.equal(decodeProtectedHeader(header).kid, protectedHeader.kid, "one signing key");
+});
+
+test("/token without a session is 401; a tampered token fails jose's check", TIMEOUT, async () => {
+  const anonymous = device([jwtClient()]);
+  const { error } = await anonymous.client.$fetch("/token", { method: "GET" });
+  assert.equal(error?.status, 401, JSON.stringify(error));
+
+  const { dev } = await newUser("jwt-tamper");
+  const jwt = device([jwtClient()]);
+  jwt.token = dev.token;
+  const { data } = await jwt.client.$fetch("/token", { method: "GET" });
+  const keySet = createLocalJWKSet(ok(await jwt.client.jwks(), "jwks"));
+  const [head, body, signature] = data.token.split(".");
+  const claims = JSON.parse(Buffer.from(body, "base64url").toString());
+  const forged = [head, Buffer.from(JSON.stringify({ ...claims, sub: "user_admin" })).toString("base64url"), signature].join(".");
+  await assert.rejects(jwtVerify(forged, keySet, { issuer: ORIGIN, audience: ORIGIN }), /signature verification failed/);
 });

@@ -146,6 +146,7 @@ fn build_auth(
         passkey: config
             .passkey
             .to_core(&config.effective_base_url(), &config.trusted_origins),
+        jwt: config.jwt.to_core(&config.effective_base_url()),
         secret,
     };
     Auth::with_session_cache(store, Arc::new(SystemClock), auth_config, session_cache)

@@ -2,6 +2,7 @@
 //! (the seed's variable names). Secrets stay wrapped so they never print.
 
 use crate::email_config::{EmailFile, EmailSettings};
+use crate::jwt_config::JwtSettings;
 use crate::organization_config::{OrganizationFile, OrganizationSettings};
 use crate::passkey_config::PasskeySettings;
 use crate::scale_config::{ScaleFile, ScaleSettings};
@@ -82,6 +83,8 @@ pub struct Config {
     pub two_factor: TwoFactorSettings,
     /// Passkeys.
     pub passkey: PasskeySettings,
+    /// JWTs and their keys.
+    pub jwt: JwtSettings,
 }
 
 /// The optional TOML file; every key is optional and named like the field above. No `Debug`:
@@ -147,6 +150,7 @@ impl Default for Config {
             social: SocialSettings::default(),
             two_factor: TwoFactorSettings::default(),
             passkey: PasskeySettings::default(),
+            jwt: JwtSettings::default(),
         }
     }
 }
@@ -309,6 +313,7 @@ impl Config {
         self.social.apply_env(env)?;
         self.two_factor.apply_env(env)?;
         self.passkey.apply_env(env)?;
+        self.jwt.apply_env(env)?;
         Ok(())
     }
 
@@ -433,6 +438,7 @@ impl Config {
             + &self
                 .passkey
                 .describe(&self.effective_base_url(), &self.trusted_origins)
+            + &self.jwt.describe(&self.effective_base_url())
     }
 }
 

@@ -3,6 +3,7 @@
 mod app;
 mod config;
 mod email_config;
+mod jwt_config;
 mod organization_config;
 mod passkey_config;
 mod scale_config;

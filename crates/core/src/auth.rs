@@ -3,6 +3,7 @@
 use crate::clock::Clock;
 use crate::config::AuthConfig;
 use crate::error::AuthError;
+use crate::jwt::SigningKeys;
 use crate::login_throttle::{Attempt, LoginThrottle};
 use crate::mail::{OUTBOX_PURPOSE, SealingKey};
 use crate::password_hasher::PasswordHasher;
@@ -37,6 +38,7 @@ struct Inner {
     recent_changes: RecentChanges,
     social: Social,
     two_factor_keys: TwoFactorKeys,
+    signing_keys: SigningKeys,
 }
 
 impl std::fmt::Debug for Auth {
@@ -74,6 +76,7 @@ impl Auth {
         let mail_host = host_of(&config.email.links_base);
         let social = Social::new(config.social.clone(), config.secret.expose());
         let two_factor_keys = TwoFactorKeys::derive(config.secret.expose());
+        let signing_keys = SigningKeys::new(config.secret.expose());
         Ok(Self {
             inner: Arc::new(Inner {
                 store,
@@ -89,6 +92,7 @@ impl Auth {
                 recent_changes: RecentChanges::default(),
                 social,
                 two_factor_keys,
+                signing_keys,
             }),
         })
     }
@@ -156,6 +160,11 @@ impl Auth {
     /// The keys of the second factors.
     pub(crate) fn two_factor_keys(&self) -> &TwoFactorKeys {
         &self.inner.two_factor_keys
+    }
+
+    /// The keys JWTs are signed with.
+    pub(crate) fn signing_keys(&self) -> &SigningKeys {
+        &self.inner.signing_keys
     }
 
     /// The store.

@@ -186,6 +186,8 @@ pub struct AuthConfig {
     pub two_factor: crate::two_factor::TwoFactorConfig,
     /// Passkeys (WebAuthn).
     pub passkey: crate::passkeys::PasskeyConfig,
+    /// JWTs and their signing keys.
+    pub jwt: crate::jwt::JwtConfig,
     /// The server secret; keys for data sealed at rest (mail bodies in the outbox) are derived
     /// from it. The default is random per process, so set it wherever nodes share a database.
     pub secret: Secret<String>,
@@ -205,6 +207,7 @@ impl Default for AuthConfig {
             social: crate::social::SocialConfig::default(),
             two_factor: crate::two_factor::TwoFactorConfig::default(),
             passkey: crate::passkeys::PasskeyConfig::default(),
+            jwt: crate::jwt::JwtConfig::default(),
             secret: Secret::new(crate::tokens::random_alphanumeric(48)),
         }
     }

@@ -8,6 +8,7 @@ pub mod config;
 mod error;
 pub mod flows;
 pub mod hooks;
+pub mod jwt;
 pub mod login_throttle;
 pub mod mail;
 pub mod organizations;

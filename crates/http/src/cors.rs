@@ -61,9 +61,13 @@ fn allow(headers: &mut HeaderMap, origin: HeaderValue) {
     );
     headers.insert(
         header::ACCESS_CONTROL_EXPOSE_HEADERS,
-        HeaderValue::from_static("set-auth-token"),
+        HeaderValue::from_static(EXPOSED_HEADERS),
     );
 }
+
+/// The response headers a browser script may read: the session token (bearer clients) and
+/// the session's JWT.
+pub(crate) const EXPOSED_HEADERS: &str = "set-auth-token, set-auth-jwt";
 
 /// Response mapper: auth responses are never stored by caches.
 pub async fn no_store(mut response: Response) -> Response {

@@ -73,7 +73,7 @@ pub fn issue_session(
         headers.insert("set-auth-token", value);
         headers.insert(
             header::ACCESS_CONTROL_EXPOSE_HEADERS,
-            HeaderValue::from_static("set-auth-token"),
+            HeaderValue::from_static(crate::cors::EXPOSED_HEADERS),
         );
     }
 }

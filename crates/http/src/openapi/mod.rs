@@ -120,6 +120,7 @@ pub fn document(options: &DescribeOptions) -> OpenApi {
         .chain(crate::routes::social::openapi::schemas())
         .chain(crate::routes::two_factor::openapi::schemas())
         .chain(crate::routes::passkeys::openapi::schemas())
+        .chain(crate::routes::jwt::openapi::schemas())
     {
         components = components.schema(name, schema);
     }
@@ -131,6 +132,7 @@ pub fn document(options: &DescribeOptions) -> OpenApi {
         crate::routes::social::openapi::TAG,
         crate::routes::two_factor::openapi::TAG,
         crate::routes::passkeys::openapi::TAG,
+        crate::routes::jwt::openapi::TAG,
     ];
     let tags = TAGS
         .iter()
@@ -171,7 +173,8 @@ fn paths(options: &DescribeOptions) -> utoipa::openapi::path::Paths {
         .into_iter()
         .chain(crate::routes::social::openapi::operations())
         .chain(crate::routes::two_factor::openapi::operations())
-        .chain(crate::routes::passkeys::openapi::operations());
+        .chain(crate::routes::passkeys::openapi::operations())
+        .chain(crate::routes::jwt::openapi::operations());
     for op in families {
         let (method, path, operation) = op.finish();
         paths.add_path_operation(path, vec![method], operation);

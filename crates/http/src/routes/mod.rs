@@ -3,6 +3,7 @@
 mod account;
 mod credentials;
 mod email;
+pub(crate) mod jwt;
 mod meta;
 pub(crate) mod organization;
 pub(crate) mod passkeys;
@@ -35,6 +36,7 @@ pub fn is_route(path: &str) -> bool {
         || social::is_route(path)
         || two_factor::PATHS.contains(&path)
         || passkeys::PATHS.contains(&path)
+        || jwt::PATHS.contains(&path)
 }
 
 /// Every route path below the base path.
@@ -45,6 +47,7 @@ pub fn auth_paths() -> impl Iterator<Item = &'static str> {
         .chain(social::PATHS)
         .chain(two_factor::PATHS)
         .chain(passkeys::PATHS)
+        .chain(jwt::PATHS)
         .copied()
 }
 
@@ -110,7 +113,8 @@ pub fn auth_routes(state: &AppState) -> Router<AppState> {
         .merge(organization::routes())
         .merge(social::routes())
         .merge(two_factor::routes())
-        .merge(passkeys::routes());
+        .merge(passkeys::routes())
+        .merge(jwt::routes());
     let delete_user_enabled = state.auth.config().delete_user_enabled;
     if delete_user_enabled {
         router = router.route("/delete-user", post(account::delete_user));

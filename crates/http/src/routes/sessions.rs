@@ -1,6 +1,7 @@
 //! Reading, listing and ending sessions.
 
 use super::check_callback;
+use super::jwt;
 use crate::body::JsonFields;
 use crate::cookie_cache;
 use crate::cookies::{SESSION_DATA, SESSION_TOKEN, percent_decode};
@@ -46,7 +47,7 @@ pub async fn get_session(
         state.settings.cookies.cache_max_age.is_some() && !flag(&query.disable_cookie_cache);
     // A remembered pair proves its session cookie valid: no need to verify it again.
     if cache_on && let Some(body) = answer_from_verified_pair(&state, &headers, now_ms) {
-        return Ok(json_body(body));
+        return cached_answer(&state, body).await;
     }
     let Some(token) = presented_token(jar, &headers) else {
         let mut response = no_store(Json(Value::Null).into_response());
@@ -56,7 +57,7 @@ pub async fn get_session(
         return Ok(response);
     };
     if cache_on && let Some(body) = answer_from_cookie_cache(&state, &headers, &token, now_ms) {
-        return Ok(json_body(body));
+        return cached_answer(&state, body).await;
     }
 
     let Some(active) = state
@@ -75,6 +76,7 @@ pub async fn get_session(
         user: UserJson::from(&active.user),
     };
     let mut response = no_store(Json(body).into_response());
+    jwt::add_session_jwt(&state, response.headers_mut(), &active.user).await?;
     let from_cookie = carries_session_cookie(jar, &headers);
     if active.refreshed {
         issue_session(
@@ -93,6 +95,13 @@ pub async fn get_session(
             &active.user,
         );
     }
+    Ok(response)
+}
+
+/// A get-session answer served from a cookie cache, with its JWT.
+async fn cached_answer(state: &AppState, body: Bytes) -> Result<Response, ApiError> {
+    let mut response = json_body(body.clone());
+    jwt::add_cached_session_jwt(state, response.headers_mut(), &body).await?;
     Ok(response)
 }
 

@@ -56,6 +56,10 @@ pub struct Options {
     pub two_factor_required: bool,
     /// Passkeys must verify the user (`PASSKEY_REQUIRE_USER_VERIFICATION`).
     pub passkey_requires_user_verification: bool,
+    /// What JWT keys sign with (`JWT_ALGORITHM`).
+    pub jwt_algorithm: beep_core::jwt::JwtAlgorithm,
+    /// get-session answers `set-auth-jwt` (`JWT_SESSION_HEADER`).
+    pub jwt_session_header: bool,
 }
 
 impl Options {
@@ -86,6 +90,8 @@ impl Default for Options {
             social_providers: Vec::new(),
             two_factor_required: false,
             passkey_requires_user_verification: false,
+            jwt_algorithm: beep_core::jwt::JwtAlgorithm::EdDsa,
+            jwt_session_header: true,
         }
     }
 }
@@ -162,6 +168,11 @@ impl TestServer {
                     &passkey_origin(&public),
                     &options.trusted_origins,
                 )
+            },
+            jwt: beep_core::jwt::JwtConfig {
+                algorithm: options.jwt_algorithm,
+                session_header: options.jwt_session_header,
+                ..beep_core::jwt::JwtConfig::for_base_url(&public)
             },
             secret: Secret::new(SECRET.to_owned()),
             ..AuthConfig::default()
