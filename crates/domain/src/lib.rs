@@ -10,6 +10,7 @@ pub mod email;
 pub mod entities;
 pub mod enums;
 pub mod ids;
+pub mod jws;
 pub mod password;
 pub mod secret;
 pub mod slug;

@@ -108,13 +108,15 @@ async fn from_openid(
     now: DateTime<Utc>,
 ) -> Result<Profile, ProfileError> {
     let token = grant.id_token.ok_or(ProfileError::MissingIdToken)?;
-    let unverified = UnverifiedIdToken::parse(token)?;
+    let unverified = UnverifiedIdToken::parse(token).map_err(IdTokenError::from)?;
     let keys = provider.keys_for(client, unverified.kid()).await?;
     let tenant = unverified.unverified_claims()["tid"]
         .as_str()
         .unwrap_or_default()
         .to_owned();
-    let claims = unverified.verify_signature(&keys)?;
+    let claims = unverified
+        .verify_signature(&keys)
+        .map_err(IdTokenError::from)?;
     let announced = provider
         .endpoints(client)
         .await?
