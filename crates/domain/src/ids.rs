@@ -99,6 +99,7 @@ typed_id!(/** Id of one delivery attempt of an outbox mail. */ OutboxAttemptId, 
 typed_id!(/** Id of a [`crate::TwoFactor`] enrolment. */ TwoFactorId, "tfa");
 typed_id!(/** Id of a [`crate::TrustedDevice`]. */ TrustedDeviceId, "tdev");
 typed_id!(/** Id of a [`crate::Passkey`]. */ PasskeyId, "pk");
+typed_id!(/** Id of an [`crate::ApiKey`]. */ ApiKeyId, "ak");
 typed_id!(/** Id of a [`crate::JsonWebKey`]: the `kid` of the JWTs it signs. */ JsonWebKeyId, "jwk");
 
 #[cfg(test)]

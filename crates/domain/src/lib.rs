@@ -5,6 +5,7 @@
 //! here so every layer applies the same ones. Nothing in this crate does I/O.
 
 pub mod access;
+pub mod api_key;
 pub mod audit;
 pub mod email;
 pub mod entities;
@@ -17,6 +18,7 @@ pub mod slug;
 pub mod uri;
 
 pub use access::{PermissionRequest, Roles};
+pub use api_key::{ApiKey, ApiKeyOwner, ApiKeyRefusal, ApiKeyUse};
 pub use audit::Audit;
 pub use email::{Email, EmailError};
 pub use entities::*;

@@ -2,14 +2,15 @@
 //! and emails are wrapped without re-validation.
 
 use crate::entities::{
-    account, invitation, jwks, member, organization, outbox_mail, passkey, session, team,
+    account, api_key, invitation, jwks, member, organization, outbox_mail, passkey, session, team,
     team_member, trusted_device, two_factor, user,
 };
 use beep_domain::{
-    Account, AccountId, Audit, Email, Invitation, InvitationId, JsonWebKey, JsonWebKeyId, Member,
-    MemberId, Organization, OrganizationId, OutboxMail, OutboxMailId, Passkey, PasskeyDeviceType,
-    PasskeyId, Roles, Secret, Session, SessionId, Team, TeamId, TeamMember, TeamMemberId,
-    TrustedDevice, TrustedDeviceId, TwoFactor, TwoFactorId, User, UserId,
+    Account, AccountId, ApiKey, ApiKeyId, ApiKeyOwner, Audit, Email, Invitation, InvitationId,
+    JsonWebKey, JsonWebKeyId, Member, MemberId, Organization, OrganizationId, OutboxMail,
+    OutboxMailId, Passkey, PasskeyDeviceType, PasskeyId, Roles, Secret, Session, SessionId, Team,
+    TeamId, TeamMember, TeamMemberId, TrustedDevice, TrustedDeviceId, TwoFactor, TwoFactorId, User,
+    UserId,
 };
 
 macro_rules! audit_of {
@@ -75,6 +76,40 @@ impl From<jwks::Model> for JsonWebKey {
             public_jwk: row.public_key,
             sealed_private_key: row.private_key,
             expires_at: row.expires_at,
+            audit: audit_of!(row),
+        }
+    }
+}
+
+impl From<api_key::Model> for ApiKey {
+    fn from(row: api_key::Model) -> Self {
+        // The migration's check keeps exactly one owner column set.
+        let owner = match (row.user_id, row.organization_id) {
+            (Some(user), _) => ApiKeyOwner::User(UserId::from_trusted(user)),
+            (None, Some(org)) => ApiKeyOwner::Organization(OrganizationId::from_trusted(org)),
+            (None, None) => ApiKeyOwner::User(UserId::from_trusted(String::new())),
+        };
+        ApiKey {
+            id: ApiKeyId::from_trusted(row.id),
+            config_id: row.config_id,
+            name: row.name,
+            start: row.start,
+            prefix: row.prefix,
+            owner,
+            key_digest: row.key_digest,
+            enabled: row.enabled,
+            expires_at: row.expires_at,
+            remaining: row.remaining,
+            refill_interval_ms: row.refill_interval,
+            refill_amount: row.refill_amount,
+            last_refill_at: row.last_refill_at,
+            rate_limit_enabled: row.rate_limit_enabled,
+            rate_limit_time_window_ms: row.rate_limit_time_window,
+            rate_limit_max: row.rate_limit_max,
+            request_count: row.request_count,
+            last_request: row.last_request,
+            permissions: row.permissions,
+            metadata: row.metadata,
             audit: audit_of!(row),
         }
     }

@@ -2,7 +2,8 @@
 //! and team member keeps its data, roles become text, and the new checks hold (on SQLite,
 //! where the member and invitation tables are rebuilt, and on PostgreSQL). Migration 5:
 //! users keep their rows, with two-factor off. Migration 6: passkeys, one per credential id.
-//! Migration 7: JWT signing keys, by algorithm, with or without an expiry.
+//! Migration 7: JWT signing keys, by algorithm, with or without an expiry. Migration 8: API
+//! keys, owned by exactly one user or organization, one per digest, gone with their owner.
 
 use beep_domain::{Email, InvitationId, OrganizationId, TeamId, UserId};
 use beep_store::repos::{invitations, members, teams};
@@ -234,4 +235,60 @@ async fn on_sqlite_a_schema_6_database_takes_jwt_keys() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn on_postgres_a_schema_6_database_takes_jwt_keys() {
     a_schema_6_database_takes_jwt_keys(Backend::Postgres).await;
+}
+
+/// Migration 8 on a database with data: a user's key is stored and found by its digest; a
+/// row owned by nobody, or a second row with the same digest, is refused; the key goes with
+/// its user.
+async fn a_schema_7_database_takes_api_keys(backend: Backend) {
+    let db = TestDb::at_version(backend, 7).await;
+    let conn = db.store.conn();
+    conn.execute_unprepared(&format!(
+        "INSERT INTO \"user\" (id, name, email, email_verified, created_at, updated_at, version) VALUES ('user_k', 'Kim', 'kim@example.com', true, '{NOW}', '{NOW}', 1)"
+    ))
+    .await
+    .unwrap();
+
+    db.store.migrate().await.unwrap();
+
+    let key = |id: &str, owner: &str, digest: &str| {
+        format!(
+            "INSERT INTO apikey (id, config_id, user_id, key_digest, enabled, rate_limit_enabled, rate_limit_time_window, rate_limit_max, request_count, created_at, updated_at, version) VALUES ('{id}', 'default', {owner}, '{digest}', true, true, 86400000, 10, 0, '{NOW}', '{NOW}', 1)"
+        )
+    };
+    conn.execute_unprepared(&key("ak_one", "'user_k'", "digest-one"))
+        .await
+        .unwrap();
+    let ownerless = conn
+        .execute_unprepared(&key("ak_two", "NULL", "digest-two"))
+        .await;
+    let same_digest = conn
+        .execute_unprepared(&key("ak_three", "'user_k'", "digest-one"))
+        .await;
+    let found = beep_store::repos::api_keys::find_by_digest(conn, "digest-one")
+        .await
+        .unwrap()
+        .expect("the key by its digest");
+    conn.execute_unprepared("DELETE FROM \"user\" WHERE id = 'user_k'")
+        .await
+        .unwrap();
+
+    assert!(ownerless.is_err(), "a key with no owner was stored");
+    assert!(same_digest.is_err(), "two keys share a digest");
+    assert_eq!(found.id.as_str(), "ak_one");
+    assert_eq!(
+        count_rows(conn, "apikey").await,
+        0,
+        "the key outlived its user"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_sqlite_a_schema_7_database_takes_api_keys() {
+    a_schema_7_database_takes_api_keys(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_postgres_a_schema_7_database_takes_api_keys() {
+    a_schema_7_database_takes_api_keys(Backend::Postgres).await;
 }

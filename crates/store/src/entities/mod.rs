@@ -2,6 +2,7 @@
 //! repositories turn rows into domain entities.
 
 pub mod account;
+pub mod api_key;
 pub mod enums;
 pub mod invitation;
 pub mod jwks;

@@ -2,6 +2,7 @@
 //! connection or transaction.
 
 pub mod accounts;
+pub mod api_keys;
 pub mod invitations;
 pub mod jwks;
 pub mod members;

@@ -1,0 +1,7 @@
+-- Migration 8: API keys (PostgreSQL).
+-- A key is stored as the SHA-256 of its secret (unique: a use is one indexed lookup), with the
+-- counters each use is checked against. It belongs to a user or to an organization (exactly
+-- one of the two columns), and goes when its owner goes.
+CREATE TABLE "apikey" ( "id" varchar NOT NULL PRIMARY KEY, "config_id" varchar NOT NULL, "name" varchar, "start" varchar, "prefix" varchar, "user_id" varchar, "organization_id" varchar, "key_digest" varchar NOT NULL UNIQUE, "enabled" bool NOT NULL, "expires_at" timestamp with time zone, "remaining" bigint, "refill_interval" bigint, "refill_amount" bigint, "last_refill_at" timestamp with time zone, "rate_limit_enabled" bool NOT NULL, "rate_limit_time_window" bigint NOT NULL, "rate_limit_max" bigint NOT NULL, "request_count" bigint NOT NULL, "last_request" timestamp with time zone, "permissions" text, "metadata" text, "created_at" timestamp with time zone NOT NULL, "updated_at" timestamp with time zone NOT NULL, "created_by" varchar, "updated_by" varchar, "version" integer NOT NULL, CONSTRAINT "fk-apikey-user_id" FOREIGN KEY ("user_id") REFERENCES "user" ("id") ON DELETE CASCADE, CONSTRAINT "fk-apikey-organization_id" FOREIGN KEY ("organization_id") REFERENCES "organization" ("id") ON DELETE CASCADE, CONSTRAINT "ck-apikey-one-owner" CHECK (("user_id" IS NULL) <> ("organization_id" IS NULL)) );
+CREATE INDEX "idx-apikey-user_id" ON "apikey" ("user_id");
+CREATE INDEX "idx-apikey-organization_id" ON "apikey" ("organization_id");
