@@ -188,6 +188,8 @@ pub struct AuthConfig {
     pub passkey: crate::passkeys::PasskeyConfig,
     /// JWTs and their signing keys.
     pub jwt: crate::jwt::JwtConfig,
+    /// API keys.
+    pub api_key: crate::api_keys::ApiKeyConfig,
     /// The server secret; keys for data sealed at rest (mail bodies in the outbox) are derived
     /// from it. The default is random per process, so set it wherever nodes share a database.
     pub secret: Secret<String>,
@@ -208,6 +210,7 @@ impl Default for AuthConfig {
             two_factor: crate::two_factor::TwoFactorConfig::default(),
             passkey: crate::passkeys::PasskeyConfig::default(),
             jwt: crate::jwt::JwtConfig::default(),
+            api_key: crate::api_keys::ApiKeyConfig::default(),
             secret: Secret::new(crate::tokens::random_alphanumeric(48)),
         }
     }

@@ -95,6 +95,9 @@ pub enum AuthError {
     /// A passkey request was refused.
     #[error(transparent)]
     Passkey(#[from] crate::passkeys::PasskeyError),
+    /// An API-key request was refused.
+    #[error(transparent)]
+    ApiKey(#[from] crate::api_keys::ApiKeyError),
     /// The row changed under us (a concurrent update won).
     #[error("The resource was changed concurrently; retry")]
     Conflict,

@@ -2,6 +2,7 @@
 //! store, plus the seed's hooks, password hashing and rate limiting. Knows nothing of HTTP:
 //! the edge turns requests into calls on [`Auth`] and [`AuthError`]s into responses.
 
+pub mod api_keys;
 mod auth;
 pub mod clock;
 pub mod config;
