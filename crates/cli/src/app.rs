@@ -147,6 +147,7 @@ fn build_auth(
             .passkey
             .to_core(&config.effective_base_url(), &config.trusted_origins),
         jwt: config.jwt.to_core(&config.effective_base_url()),
+        api_key: config.api_key.to_core(),
         secret,
     };
     Auth::with_session_cache(store, Arc::new(SystemClock), auth_config, session_cache)

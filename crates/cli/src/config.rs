@@ -1,6 +1,7 @@
 //! The server's configuration: defaults, then an optional TOML file, then the environment
 //! (the seed's variable names). Secrets stay wrapped so they never print.
 
+use crate::api_key_config::ApiKeySettings;
 use crate::email_config::{EmailFile, EmailSettings};
 use crate::jwt_config::JwtSettings;
 use crate::organization_config::{OrganizationFile, OrganizationSettings};
@@ -85,6 +86,8 @@ pub struct Config {
     pub passkey: PasskeySettings,
     /// JWTs and their keys.
     pub jwt: JwtSettings,
+    /// API keys.
+    pub api_key: ApiKeySettings,
 }
 
 /// The optional TOML file; every key is optional and named like the field above. No `Debug`:
@@ -151,6 +154,7 @@ impl Default for Config {
             two_factor: TwoFactorSettings::default(),
             passkey: PasskeySettings::default(),
             jwt: JwtSettings::default(),
+            api_key: ApiKeySettings::default(),
         }
     }
 }
@@ -314,6 +318,7 @@ impl Config {
         self.two_factor.apply_env(env)?;
         self.passkey.apply_env(env)?;
         self.jwt.apply_env(env)?;
+        self.api_key.apply_env(env)?;
         Ok(())
     }
 
@@ -439,6 +444,7 @@ impl Config {
                 .passkey
                 .describe(&self.effective_base_url(), &self.trusted_origins)
             + &self.jwt.describe(&self.effective_base_url())
+            + &self.api_key.describe()
     }
 }
 

@@ -1,5 +1,6 @@
 //! `beep-iam`: the identity server and its admin commands.
 
+mod api_key_config;
 mod app;
 mod config;
 mod email_config;
