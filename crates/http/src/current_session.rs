@@ -198,6 +198,11 @@ impl FromRequestParts<AppState> for CurrentSession {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
+        // A key stands for its user's session only where that is turned on; it sets no
+        // cookies, so it leaves the caller slot empty.
+        if let Some(active) = crate::routes::api_keys::session_of_request_key(state, parts).await? {
+            return Ok(Self { active });
+        }
         let token =
             presented_token(state.jar(), &parts.headers).ok_or_else(ApiError::unauthorized)?;
         // Taken before the read, so a change that lands during it still counts as after.
@@ -240,9 +245,12 @@ impl OptionalFromRequestParts<AppState> for CurrentSession {
     ) -> Result<Option<Self>, Self::Rejection> {
         match <Self as FromRequestParts<AppState>>::from_request_parts(parts, state).await {
             Ok(current) => Ok(Some(current)),
-            Err(ApiError::Coded { status, .. }) if status == http::StatusCode::UNAUTHORIZED => {
-                Ok(None)
-            }
+            // Only "no session"; a refused API key keeps its own answer.
+            Err(ApiError::Coded {
+                status,
+                code: "UNAUTHORIZED",
+                ..
+            }) if status == http::StatusCode::UNAUTHORIZED => Ok(None),
             Err(other) => Err(other),
         }
     }

@@ -28,6 +28,17 @@ pub enum ApiError {
         /// Human-readable message.
         message: Cow<'static, str>,
     },
+    /// `{message, code, details}` with a status.
+    Detailed {
+        /// HTTP status.
+        status: StatusCode,
+        /// Machine-readable code.
+        code: &'static str,
+        /// Human-readable message.
+        message: String,
+        /// What the client needs to act on it (`{tryAgainIn}`).
+        details: serde_json::Value,
+    },
     /// A status with an empty body.
     Empty(StatusCode),
     /// 429 with `X-Retry-After`, in better-auth's words (no code), for the rate limiter and
@@ -74,6 +85,16 @@ impl IntoResponse for ApiError {
             ApiError::Message { status, message } => {
                 (status, Json(json!({ "message": message }))).into_response()
             }
+            ApiError::Detailed {
+                status,
+                code,
+                message,
+                details,
+            } => (
+                status,
+                Json(json!({ "message": message, "code": code, "details": details })),
+            )
+                .into_response(),
             ApiError::Empty(status) => status.into_response(),
             ApiError::TooManyRequests { retry_after_secs } => {
                 let mut response = (
@@ -108,6 +129,7 @@ impl From<AuthError> for ApiError {
             AuthError::Social(refused) => social_error(refused),
             AuthError::TwoFactor(refused) => two_factor_error(refused),
             AuthError::Passkey(refused) => passkey_error(refused),
+            AuthError::ApiKey(refused) => refused.into(),
             AuthError::UserAlreadyExists => ApiError::coded(
                 S::UNPROCESSABLE_ENTITY,
                 "USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL",
@@ -236,4 +258,30 @@ fn passkey_error(refused: beep_core::passkeys::PasskeyError) -> ApiError {
         _ => StatusCode::BAD_REQUEST,
     };
     ApiError::coded(status, refused.code(), refused.to_string())
+}
+
+impl From<beep_core::api_keys::ApiKeyError> for ApiError {
+    fn from(refused: beep_core::api_keys::ApiKeyError) -> Self {
+        use beep_core::api_keys::ApiKeyError as E;
+        let status = match refused {
+            E::KeyNotFound => StatusCode::NOT_FOUND,
+            E::InvalidApiKey
+            | E::KeyDisabled
+            | E::KeyExpired
+            | E::MissingPermission
+            | E::NotAUserKey => StatusCode::UNAUTHORIZED,
+            E::UsageExceeded => StatusCode::TOO_MANY_REQUESTS,
+            E::RateLimited { try_again_in_ms } => {
+                return ApiError::Detailed {
+                    status: StatusCode::TOO_MANY_REQUESTS,
+                    code: refused.code(),
+                    message: refused.to_string(),
+                    details: json!({ "tryAgainIn": try_again_in_ms }),
+                };
+            }
+            E::NotMemberOfOrganization | E::InsufficientPermissions => StatusCode::FORBIDDEN,
+            _ => StatusCode::BAD_REQUEST,
+        };
+        ApiError::coded(status, refused.code(), refused.to_string())
+    }
 }

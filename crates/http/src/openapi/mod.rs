@@ -121,6 +121,7 @@ pub fn document(options: &DescribeOptions) -> OpenApi {
         .chain(crate::routes::two_factor::openapi::schemas())
         .chain(crate::routes::passkeys::openapi::schemas())
         .chain(crate::routes::jwt::openapi::schemas())
+        .chain(crate::routes::api_keys::openapi::schemas())
     {
         components = components.schema(name, schema);
     }
@@ -133,6 +134,7 @@ pub fn document(options: &DescribeOptions) -> OpenApi {
         crate::routes::two_factor::openapi::TAG,
         crate::routes::passkeys::openapi::TAG,
         crate::routes::jwt::openapi::TAG,
+        crate::routes::api_keys::openapi::TAG,
     ];
     let tags = TAGS
         .iter()
@@ -174,7 +176,8 @@ fn paths(options: &DescribeOptions) -> utoipa::openapi::path::Paths {
         .chain(crate::routes::social::openapi::operations())
         .chain(crate::routes::two_factor::openapi::operations())
         .chain(crate::routes::passkeys::openapi::operations())
-        .chain(crate::routes::jwt::openapi::operations());
+        .chain(crate::routes::jwt::openapi::operations())
+        .chain(crate::routes::api_keys::openapi::operations());
     for op in families {
         let (method, path, operation) = op.finish();
         paths.add_path_operation(path, vec![method], operation);

@@ -1,6 +1,7 @@
 //! The routes under `/api/auth`, grouped by concern.
 
 mod account;
+pub(crate) mod api_keys;
 mod credentials;
 mod email;
 pub(crate) mod jwt;
@@ -37,6 +38,7 @@ pub fn is_route(path: &str) -> bool {
         || two_factor::PATHS.contains(&path)
         || passkeys::PATHS.contains(&path)
         || jwt::PATHS.contains(&path)
+        || api_keys::PATHS.contains(&path)
 }
 
 /// Every route path below the base path.
@@ -48,6 +50,7 @@ pub fn auth_paths() -> impl Iterator<Item = &'static str> {
         .chain(two_factor::PATHS)
         .chain(passkeys::PATHS)
         .chain(jwt::PATHS)
+        .chain(api_keys::PATHS)
         .copied()
 }
 
@@ -114,7 +117,8 @@ pub fn auth_routes(state: &AppState) -> Router<AppState> {
         .merge(social::routes())
         .merge(two_factor::routes())
         .merge(passkeys::routes())
-        .merge(jwt::routes());
+        .merge(jwt::routes())
+        .merge(api_keys::routes());
     let delete_user_enabled = state.auth.config().delete_user_enabled;
     if delete_user_enabled {
         router = router.route("/delete-user", post(account::delete_user));

@@ -1,7 +1,7 @@
 //! Reading, listing and ending sessions.
 
-use super::check_callback;
 use super::jwt;
+use super::{RequestClient, api_keys, check_callback};
 use crate::body::JsonFields;
 use crate::cookie_cache;
 use crate::cookies::{SESSION_DATA, SESSION_TOKEN, percent_decode};
@@ -39,8 +39,12 @@ fn flag(value: &Option<String>) -> bool {
 pub async fn get_session(
     State(state): State<AppState>,
     Query(query): Query<GetSessionQuery>,
+    RequestClient(client): RequestClient,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
+    if let Some(key) = api_keys::presented_api_key(&state, &headers) {
+        return session_of_key_answer(&state, key, &client).await;
+    }
     let jar = state.jar();
     let now_ms = state.auth.now().timestamp_millis();
     let cache_on =
@@ -160,7 +164,24 @@ fn answer_from_cookie_cache(
     Some(body)
 }
 
-/// `POST /get-session`: only for deferred refresh, which this server does not use.
+/// get-session for an `x-api-key`: the session the key stands for, with no cookies (the key
+/// is the credential; nothing is stored).
+async fn session_of_key_answer(
+    state: &AppState,
+    key: &str,
+    client: &beep_core::ClientInfo,
+) -> Result<Response, ApiError> {
+    let active = api_keys::session_of_api_key(state, key, client).await?;
+    let body = SessionWithUser {
+        session: SessionJson::from(&active.session),
+        user: UserJson::from(&active.user),
+    };
+    let mut response = no_store(Json(body).into_response());
+    jwt::add_session_jwt(state, response.headers_mut(), &active.user).await?;
+    Ok(response)
+}
+
+/// `POST /get-session`: refused, as better-auth does without `deferSessionRefresh`.
 pub async fn get_session_post() -> ApiError {
     ApiError::coded(
         StatusCode::METHOD_NOT_ALLOWED,

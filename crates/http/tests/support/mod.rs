@@ -60,6 +60,8 @@ pub struct Options {
     pub jwt_algorithm: beep_core::jwt::JwtAlgorithm,
     /// get-session answers `set-auth-jwt` (`JWT_SESSION_HEADER`).
     pub jwt_session_header: bool,
+    /// API keys (`API_KEY_*`).
+    pub api_key: beep_core::api_keys::ApiKeyConfig,
 }
 
 impl Options {
@@ -92,6 +94,7 @@ impl Default for Options {
             passkey_requires_user_verification: false,
             jwt_algorithm: beep_core::jwt::JwtAlgorithm::EdDsa,
             jwt_session_header: true,
+            api_key: beep_core::api_keys::ApiKeyConfig::default(),
         }
     }
 }
@@ -174,6 +177,7 @@ impl TestServer {
                 session_header: options.jwt_session_header,
                 ..beep_core::jwt::JwtConfig::for_base_url(&public)
             },
+            api_key: options.api_key.clone(),
             secret: Secret::new(SECRET.to_owned()),
             ..AuthConfig::default()
         };
