@@ -11,6 +11,7 @@ import { createAuthClient } from "better-auth/client";
 import { getCookieCache } from "better-auth/cookies";
 import { jwtClient, organizationClient, twoFactorClient } from "better-auth/client/plugins";
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from "jose";
+import { apiKeyClient } from "@better-auth/api-key/client";
 
 const BASE_URL = process.env.BEEP_IAM_URL;
 if (!BASE_URL) {
@@ -1196,4 +1197,50 @@ test("/token without a session is 401; a tampered token fails jose's check", TIM
   const claims = JSON.parse(Buffer.from(body, "base64url").toString());
   const forged = [head, Buffer.from(JSON.stringify({ ...claims, sub: "user_admin" })).toString("base64url"), signature].join(".");
   await assert.rejects(jwtVerify(forged, keySet, { issuer: ORIGIN, audience: ORIGIN }), /signature verification failed/);
+});
+
+// ---------------------------------------------------------------------------------------------
+// API keys (apiKeyClient from @better-auth/api-key; compat/run.sh sets API_KEY_SESSIONS=true)
+
+test("apiKeyClient: create shows the key once, x-api-key opens the session, list and get omit it", TIMEOUT, async () => {
+  const { dev, signUp } = await newUser("apikey");
+  const keys = device([apiKeyClient()]);
+  keys.token = dev.token;
+
+  const created = ok(await keys.client.apiKey.create({ name: "ci", prefix: "ci_" }), "apiKey.create");
+  assert.ok(created.key.startsWith("ci_"), created.key);
+  assert.equal(created.key.length, 3 + 64);
+  assert.equal(created.start, created.key.slice(0, 6));
+  assert.equal(created.referenceId, signUp.user.id);
+
+  const scripted = createAuthClient({ baseURL: BASE_URL, fetchOptions: { headers: { "x-api-key": created.key } } });
+  const session = ok(await scripted.getSession(), "get-session with x-api-key");
+  assert.equal(session.user.id, signUp.user.id);
+
+  const listed = ok(await keys.client.apiKey.list(), "apiKey.list");
+  assert.equal(listed.total, 1);
+  assert.equal(listed.apiKeys[0].id, created.id);
+  assert.equal(listed.apiKeys[0].key, undefined, "list never shows the key");
+  const read = ok(await keys.client.apiKey.get({ query: { id: created.id } }), "apiKey.get");
+  assert.equal(read.key, undefined, "get never shows the key");
+  assert.equal(read.name, "ci");
+  assert.equal(read.requestCount, 1, "the session use was counted");
+
+  const updated = ok(await keys.client.apiKey.update({ keyId: created.id, name: "renamed" }), "apiKey.update");
+  assert.equal(updated.name, "renamed");
+  assert.deepEqual(ok(await keys.client.apiKey.delete({ keyId: created.id }), "apiKey.delete"), { success: true });
+  assertError(await scripted.getSession(), 401, "INVALID_API_KEY", "a deleted key");
+});
+
+test("apiKeyClient: a bogus key is refused; server-only settings are refused", TIMEOUT, async () => {
+  const bogus = createAuthClient({ baseURL: BASE_URL, fetchOptions: { headers: { "x-api-key": "z".repeat(64) } } });
+  assertError(await bogus.getSession(), 401, "INVALID_API_KEY", "an unknown key");
+  const short = createAuthClient({ baseURL: BASE_URL, fetchOptions: { headers: { "x-api-key": "short" } } });
+  assertError(await short.getSession(), 403, "INVALID_API_KEY", "a key too short to be one");
+
+  const { dev } = await newUser("apikey-limits");
+  const keys = device([apiKeyClient()]);
+  keys.token = dev.token;
+  assertError(await keys.client.apiKey.create({ remaining: 1000 }), 400, "SERVER_ONLY_PROPERTY", "remaining from a client");
+  assert.equal(ok(await keys.client.apiKey.list(), "apiKey.list").total, 0);
 });

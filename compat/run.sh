@@ -75,7 +75,7 @@ idp_port=$(awk '/LISTENING/ {print $2}' "$tmp/idp.out")
 OAUTH_PROVIDER_NAMES=idp OAUTH_PROVIDER_IDP_ISSUER=http://127.0.0.1:$idp_port \
 OAUTH_PROVIDER_IDP_CLIENT_ID=beep-test OAUTH_PROVIDER_IDP_CLIENT_SECRET=beep-test-secret \
 EMAIL_TRANSPORT=smtp SMTP_URL=smtp://127.0.0.1:$sink_port EMAIL_POLL_INTERVAL_MS=100 \
-BEEP_IAM_ENV=development HOST=127.0.0.1 PORT=$port BETTER_AUTH_URL=$url BETTER_AUTH_SECRET=$SECRET \
+API_KEY_SESSIONS=true BEEP_IAM_ENV=development HOST=127.0.0.1 PORT=$port BETTER_AUTH_URL=$url BETTER_AUTH_SECRET=$SECRET \
   DATABASE_URL=${DATABASE_URL:-sqlite://$tmp/compat.db?mode=rwc} BEEP_IAM_DATA_DIR=$tmp RATE_LIMIT_ENABLED=false \
   "$BIN" serve >"$tmp/server.log" 2>&1 &
 server_pid=$!
