@@ -1,10 +1,11 @@
 //! A resource server that admits beep-iam's users: `GET /me` answers who is calling, for a
-//! JWT (`Authorization: Bearer <jwt>` from `/api/auth/token`), a session bearer token or the
-//! session cookies; anything else gets 401.
+//! JWT (`Authorization: Bearer <jwt>` from `/api/auth/token`), a session bearer token, the
+//! session cookies or a user's API key (`x-api-key`); anything else gets 401.
 //!
 //!     cargo run -p beep-client --example resource_server          # beep-iam on :3000
 //!     BEEP_IAM_URL=https://auth.example.com LISTEN=127.0.0.1:4000 cargo run ...
 //!     curl -H "authorization: Bearer $(curl -s -b cookies http://127.0.0.1:3000/api/auth/token | jq -r .token)" http://127.0.0.1:4000/me
+//!     curl -H "x-api-key: $KEY" http://127.0.0.1:4000/me             # a key from /api-key/create
 
 use axum::Router;
 use axum::routing::get;

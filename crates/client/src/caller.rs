@@ -12,6 +12,8 @@ pub enum CredentialKind {
     SessionBearer,
     /// Session cookies, checked with the server.
     SessionCookie,
+    /// A user's API key (`x-api-key`), checked with the server.
+    ApiKey,
 }
 
 /// A caller whose credential verified.
@@ -23,7 +25,7 @@ pub struct Caller {
     pub email: Option<String>,
     /// The user's display name.
     pub name: Option<String>,
-    /// The session, for a session credential (a JWT names none).
+    /// The session, for a session credential (a JWT or an API key names none).
     pub session_id: Option<String>,
     /// How the caller proved who they are.
     pub credential: CredentialKind,

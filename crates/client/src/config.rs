@@ -22,6 +22,9 @@ pub struct VerifierConfig {
     pub refetch_interval: Duration,
     /// How long a call to the server may take.
     pub timeout: Duration,
+    /// The prefix of the server's organization ids (`org_`), which tells an organization's
+    /// API key from a user's.
+    pub organization_id_prefix: String,
 }
 
 impl VerifierConfig {
@@ -37,6 +40,7 @@ impl VerifierConfig {
             leeway: Duration::from_secs(60),
             refetch_interval: Duration::from_secs(10),
             timeout: Duration::from_secs(5),
+            organization_id_prefix: "org_".to_owned(),
         }
     }
 

@@ -33,6 +33,14 @@ pub enum VerifyError {
     /// The server knows no session for this credential (signed out, revoked or expired).
     #[error("no session for this credential")]
     NoSession,
+    /// The server refused the API key, with its code (`INVALID_API_KEY`, `KEY_DISABLED`,
+    /// `KEY_EXPIRED`, `USAGE_EXCEEDED`, `RATE_LIMITED`, `KEY_NOT_FOUND` for a missing
+    /// permission).
+    #[error("API key refused: {0}")]
+    ApiKeyRefused(String),
+    /// An organization's API key, where a user is needed.
+    #[error("API key names no user")]
+    NotAUserKey,
     /// The server could not be reached or answered something unexpected.
     #[error("beep-iam unavailable: {0}")]
     Unavailable(String),

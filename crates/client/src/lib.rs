@@ -6,10 +6,11 @@
 //!   `set-auth-jwt` header), verified offline against the server's key set, which is fetched
 //!   once, cached, and fetched again when a token names a key it does not hold;
 //! - a session bearer token (`Authorization: Bearer <token>` from `set-auth-token`), and
-//! - the session cookies of a browser,
+//! - the session cookies of a browser, and
+//! - an API key (`x-api-key`),
 //!
-//! the last two checked against the server's get-session, so a revoked session is refused at
-//! once. [`Authenticated`] is the axum extractor; [`Verifier::authenticate`] the plain function.
+//! the last three checked with the server (get-session, `POST /api-key/verify`), so a revoked
+//! session or a deleted, disabled or spent key is refused at once. [`Authenticated`] is the axum extractor; [`Verifier::authenticate`] the plain function.
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), beep_client::VerifyError> {
@@ -22,6 +23,7 @@
 //! # }
 //! ```
 
+mod api_key;
 mod caller;
 mod config;
 mod error;
@@ -30,6 +32,7 @@ mod key_set;
 mod session;
 mod verifier;
 
+pub use api_key::{KeyOwner, VerifiedKey};
 pub use caller::{Caller, CredentialKind};
 pub use config::VerifierConfig;
 pub use error::VerifyError;

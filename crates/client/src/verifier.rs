@@ -1,5 +1,6 @@
 //! [`Verifier`]: checks the credential of a request.
 
+use crate::api_key::{self, API_KEY_HEADER, VerifiedKey};
 use crate::caller::{Caller, CredentialKind};
 use crate::config::VerifierConfig;
 use crate::error::VerifyError;
@@ -53,9 +54,20 @@ impl Verifier {
         &self.inner.config
     }
 
-    /// The caller a request's credential proves: a JWT or a session bearer token in
-    /// `Authorization: Bearer`, else the session cookies.
+    /// The caller a request's credential proves: a user's API key in `x-api-key`, a JWT or a
+    /// session bearer token in `Authorization: Bearer`, else the session cookies.
     pub async fn authenticate(&self, headers: &HeaderMap) -> Result<Caller, VerifyError> {
+        if let Some(key) = headers
+            .get(API_KEY_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .filter(|k| !k.is_empty())
+        {
+            return self
+                .verify_api_key(key, None)
+                .await?
+                .caller()
+                .ok_or(VerifyError::NotAUserKey);
+        }
         if let Some(bearer) = bearer(headers) {
             return if looks_like_jwt(bearer) {
                 self.verify_jwt(bearer).await
@@ -97,6 +109,16 @@ impl Verifier {
         };
         check_claims(&claims, config, now)?;
         Caller::from_user(claims, "sub", None, CredentialKind::Jwt).ok_or(VerifyError::Malformed)
+    }
+
+    /// Checks an API key with the server (counting the use), and that it holds every action
+    /// of `permissions` (resource → actions) when given. A user's or an organization's key.
+    pub async fn verify_api_key(
+        &self,
+        key: &str,
+        permissions: Option<&Map<String, Value>>,
+    ) -> Result<VerifiedKey, VerifyError> {
+        api_key::verify(&self.inner.http, &self.inner.config, key, permissions).await
     }
 
     /// Checks a session bearer token (`set-auth-token`) with the server.

@@ -1,11 +1,11 @@
 //! The SDK against the real server (beep-iam's HTTP edge in process, on SQLite and
 //! PostgreSQL): each credential kind verifies, a revoked session and a forged, expired or
-//! foreign token do not, and a JWT signed after a key rotation verifies once the SDK fetched
+//! foreign token do not, an API key verifies until deleted, and a JWT signed after a key rotation verifies once the SDK fetched
 //! the new key set, while tokens of the old key still do.
 
 use axum::Router;
 use axum::routing::get;
-use beep_client::{Authenticated, CredentialKind, Verifier, VerifierConfig, VerifyError};
+use beep_client::{Authenticated, CredentialKind, KeyOwner, Verifier, VerifierConfig, VerifyError};
 use beep_core::{Auth, AuthConfig, HashingConfig, ManualClock};
 use beep_domain::Secret;
 use beep_http::{AppState, HttpSettings};
@@ -123,6 +123,24 @@ impl Server {
             .await
             .unwrap();
         body["token"].as_str().expect("{token}").to_owned()
+    }
+
+    /// `POST /api-key/create` for the session: the new key's secret and id.
+    async fn api_key(&self, session: &SignedUp) -> (String, String) {
+        let body: Value = self
+            .http
+            .post(self.url("/api-key/create"))
+            .header("origin", &self.base)
+            .bearer_auth(&session.bearer)
+            .json(&json!({ "name": "sdk" }))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let text = |name: &str| body[name].as_str().expect("{key, id}").to_owned();
+        (text("key"), text("id"))
     }
 
     async fn sign_out(&self, session: &SignedUp) {
@@ -363,6 +381,53 @@ async fn the_axum_extractor_admits_verified_callers_only(backend: Backend) {
     );
 }
 
+async fn an_api_key_verifies_with_the_server_until_deleted(backend: Backend) {
+    let server = Server::start(backend).await;
+    let session = server.sign_up("key@example.com").await;
+    let (key, id) = server.api_key(&session).await;
+    let verifier = server.verifier();
+
+    let caller = verifier
+        .authenticate(&headers("x-api-key", &key))
+        .await
+        .unwrap();
+    let verified = verifier.verify_api_key(&key, None).await.unwrap();
+    let deleted = server
+        .http
+        .post(server.url("/api-key/delete"))
+        .header("origin", &server.base)
+        .bearer_auth(&session.bearer)
+        .json(&json!({ "keyId": id }))
+        .send()
+        .await
+        .unwrap();
+    let after = verifier.authenticate(&headers("x-api-key", &key)).await;
+
+    assert_eq!(caller.user_id.as_str(), session.user_id);
+    assert_eq!(caller.credential, CredentialKind::ApiKey);
+    assert_eq!(verified.id, id);
+    assert_eq!(verified.owner, KeyOwner::User(session.user_id.clone()));
+    assert_eq!(deleted.status(), 200);
+    assert_eq!(
+        after.unwrap_err(),
+        VerifyError::ApiKeyRefused("INVALID_API_KEY".into())
+    );
+}
+
+async fn a_bogus_api_key_is_refused_with_the_servers_code(backend: Backend) {
+    let server = Server::start(backend).await;
+
+    let bogus = server
+        .verifier()
+        .authenticate(&headers("x-api-key", &"b".repeat(64)))
+        .await;
+
+    assert_eq!(
+        bogus.unwrap_err(),
+        VerifyError::ApiKeyRefused("INVALID_API_KEY".into())
+    );
+}
+
 macro_rules! on_both {
     ($($name:ident => $body:ident),+ $(,)?) => {$(
         mod $name {
@@ -386,4 +451,6 @@ on_both!(
     rotation => after_a_rotation_the_new_key_is_fetched_and_the_old_still_verifies,
     missing_and_unavailable => no_credential_is_missing_and_an_unreachable_server_is_unavailable,
     extractor => the_axum_extractor_admits_verified_callers_only,
+    api_key => an_api_key_verifies_with_the_server_until_deleted,
+    bogus_api_key => a_bogus_api_key_is_refused_with_the_servers_code,
 );
