@@ -9,7 +9,8 @@
 # step across nodes by the database's notices; PostgreSQL with the Redis session cache,
 # SESSION_CACHE=shared, one Redis round trip per read) a
 # release server with rate limiting off is started and measured with wrk: /ok (the HTTP ceiling), get-session with the cookie cache off and on
-# and by bearer, sign-in, sign-up with unique emails, and get-session while 64 connections
+# and by bearer, organization reads, social and passkey starts, JWTs, API-key verification and
+# get-session by x-api-key, sign-in, sign-up with unique emails, and get-session while 64 connections
 # hammer sign-in. The raw argon2id rate on all cores is measured with the same parameters.
 # Peak RSS comes from the server's VmHWM. Output: bench/out/<time>/{results.jsonl,summary.md}.
 set -euo pipefail
@@ -52,6 +53,8 @@ start_server() { # database_url cache_seconds [redis_url]
   data=$(mktemp -d)
   # GitHub's endpoints are fixed, so starting a sign-in with it needs no network.
   OAUTH_PROVIDER_NAMES=github OAUTH_PROVIDER_GITHUB_CLIENT_ID=bench-client OAUTH_PROVIDER_GITHUB_CLIENT_SECRET=bench-client-secret \
+  # API keys stand for sessions, and a key counts each use against a limit it never reaches.
+  API_KEY_SESSIONS=true API_KEY_RATE_LIMIT_MAX=1000000000 \
   REDIS_URL=${3:-} REDIS_KEY_PREFIX="bench-$RANDOM:" SESSION_CACHE=${SESSION_CACHE_CHOICE:-auto} \
   BEEP_IAM_DATA_DIR=$data DATABASE_URL=$1 SESSION_COOKIE_CACHE_MAX_AGE=$2 PORT=$PORT RATE_LIMIT_ENABLED=false \
     BETTER_AUTH_SECRET=bench-secret-0123456789abcdef0123456789abcdef RUST_LOG=warn "$BIN" serve >"$OUT/server.log" 2>&1 &
@@ -117,6 +120,13 @@ for db in sqlite postgres postgres+redis; do
   run_wrk route "$DURATION" "$CONNS" BENCH_COOKIE="$token" BENCH_PATH=/token \
     | record "$tag,\"scenario\":\"jwt-token\""
   run_wrk route "$DURATION" "$CONNS" BENCH_PATH=/jwks | record "$tag,\"scenario\":\"jwks\""
+  # API keys: each use is one lookup by digest and one version-guarded update of the counters.
+  key=$(curl -fs -X POST "http://127.0.0.1:$PORT/api/auth/api-key/create" -H 'content-type: application/json' \
+    -H "origin: http://127.0.0.1:$PORT" -H "cookie: $token" -d '{"name":"bench"}' | sed -n 's/.*"key":"\([^"]*\)".*/\1/p')
+  run_wrk route "$DURATION" "$CONNS" BENCH_METHOD=POST BENCH_PATH=/api-key/verify BENCH_BODY="{\"key\":\"$key\"}" \
+    | record "$tag,\"scenario\":\"api-key-verify\""
+  run_wrk route "$DURATION" "$CONNS" BENCH_PATH=/get-session BENCH_API_KEY="$key" \
+    | record "$tag,\"scenario\":\"get-session-api-key\""
   # Hashing does not depend on Redis: the password scenarios run once per database.
   if [ -z "$redis" ]; then
     run_wrk get-session "$DURATION" 8 BENCH_COOKIE="$token" | record "$tag,\"scenario\":\"get-session-quiet-c8\""

@@ -1,7 +1,8 @@
 -- wrk script for beep-iam's benchmarks (bench/run.sh).
 --   BENCH_MODE      ok | get-session | sign-in | sign-up | route
 --   route: BENCH_METHOD, BENCH_PATH (under /api/auth), BENCH_BODY (JSON), with BENCH_COOKIE
---          and BENCH_ORIGIN (a cookie-bearing POST must name a trusted origin)
+--          and BENCH_ORIGIN (a cookie-bearing POST must name a trusted origin), BENCH_API_KEY
+--          (sent as x-api-key)
 --   BENCH_COOKIE    Cookie header (get-session); BENCH_BEARER: Authorization bearer value
 --   BENCH_EMAIL, BENCH_PASSWORD   an existing user (sign-in)
 --   BENCH_RUN_ID    keeps sign-up emails unique across runs
@@ -37,6 +38,8 @@ elseif mode == "route" then
   if cookie ~= "" then wrk.headers["cookie"] = cookie end
   local origin = os.getenv("BENCH_ORIGIN") or ""
   if origin ~= "" then wrk.headers["origin"] = origin end
+  local api_key = os.getenv("BENCH_API_KEY") or ""
+  if api_key ~= "" then wrk.headers["x-api-key"] = api_key end
 elseif mode == "sign-in" then
   wrk.method = "POST"
   wrk.path = "/api/auth/sign-in/email"

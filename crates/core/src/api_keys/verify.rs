@@ -1,10 +1,11 @@
 //! Using a key: one indexed lookup by the digest of the presented secret, the key's own
-//! checks, and (when it counts its uses) one update conditional on the row's version, so
-//! racing uses are counted one by one and a quota can never be overdrawn.
+//! checks, and (when it counts its uses) one update of the row, locked for it, so racing
+//! uses are counted one by one and a quota can never be overdrawn.
 
 use super::{ApiKeyError, key_digest};
 use crate::{ActiveSession, Auth, AuthError, ClientInfo, hooks};
 use beep_domain::{ApiKey, ApiKeyOwner, ApiKeyUse, Audit, Session, SessionId};
+use beep_store::StoreError;
 use beep_store::repos::{api_keys, users};
 use chrono::Duration;
 use std::collections::BTreeMap;
@@ -15,9 +16,6 @@ const MAX_PREFIX_CHARS: usize = 32;
 /// How often an uncounted key (no quota, no rate limit) records its last use: more often
 /// would be a write per request for nothing a client reads.
 const LAST_USE_GRANULARITY: Duration = Duration::minutes(1);
-
-/// How many times a use is tried again when another use of the same key won the race.
-const USE_ATTEMPTS: usize = 32;
 
 /// A key that passed every check, as its row reads after the use.
 #[derive(Debug, Clone)]
@@ -40,7 +38,7 @@ impl Auth {
         }
         let conn = self.store().conn();
         // A lookup by the digest of a 375-bit secret: its timing tells nothing of the key.
-        let mut key = api_keys::find_by_digest(conn, &key_digest(presented))
+        let key = api_keys::find_by_digest(conn, &key_digest(presented))
             .await?
             .ok_or(ApiKeyError::InvalidApiKey)?;
         if let Some(required) = required
@@ -50,24 +48,31 @@ impl Auth {
             key.claim_use(self.now()).map_err(ApiKeyError::from)?;
             return Err(ApiKeyError::MissingPermission.into());
         }
-        for _ in 0..USE_ATTEMPTS {
-            let now = self.now();
-            let claimed = key.claim_use(now).map_err(ApiKeyError::from)?;
-            let quiet = key.is_uncounted()
-                && key
-                    .last_request
-                    .is_some_and(|last| now - last < LAST_USE_GRANULARITY);
-            if quiet || api_keys::record_use(conn, &key, &claimed).await? {
-                if !quiet {
-                    apply_use(&mut key, &claimed);
-                }
+        // Refused keys and quiet uncounted ones are answered from the plain read, with no
+        // transaction.
+        let now = self.now();
+        key.claim_use(now).map_err(ApiKeyError::from)?;
+        if key.is_uncounted() {
+            let quiet = key
+                .last_request
+                .is_some_and(|last| now - last < LAST_USE_GRANULARITY);
+            if quiet {
                 return Ok(VerifiedApiKey { key });
             }
-            key = api_keys::find(conn, key.id.as_str())
-                .await?
-                .ok_or(ApiKeyError::InvalidApiKey)?;
         }
-        Err(AuthError::Conflict)
+        // Uses of one key queue on its row, so a hot key serves every racing caller in turn
+        // and a quota is counted exactly.
+        let tx = self.store().write().await?;
+        let mut key = api_keys::find_locked(&tx, key.id.as_str())
+            .await?
+            .ok_or(ApiKeyError::InvalidApiKey)?;
+        let claimed = key.claim_use(self.now()).map_err(ApiKeyError::from)?;
+        if !api_keys::record_use(&tx, &key, &claimed).await? {
+            return Err(AuthError::Conflict);
+        }
+        tx.commit().await.map_err(StoreError::from)?;
+        apply_use(&mut key, &claimed);
+        Ok(VerifiedApiKey { key })
     }
 
     /// Whether `presented` has the shape of a key of this server (so junk never reaches the

@@ -20,6 +20,7 @@ crate::on_both!(
     a_missing_permission_is_refused => missing_permission,
     an_unknown_key_is_invalid => unknown_key,
     racing_uses_never_overdraw_a_quota => racing_uses,
+    a_hot_key_serves_every_racing_use => hot_key,
 );
 
 async fn expired(backend: Backend) {
@@ -194,4 +195,22 @@ async fn racing_uses(backend: Backend) {
             .all(|code| code == "USAGE_EXCEEDED"),
         "{outcomes:?}"
     );
+}
+
+async fn hot_key(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let session = server.sign_up("hot@example.com").await;
+    let limits = ServerLimits {
+        rate_limit_max: Some(1_000_000),
+        ..ServerLimits::default()
+    };
+    let key = key_with_limits(&server, &session, limits).await;
+    let first = verify(&server, &key).await;
+    let id = first["key"]["id"].as_str().unwrap().to_owned();
+
+    let uses = (0..64).map(|_| refusal(&server, &key));
+    let outcomes = futures::future::join_all(uses).await;
+
+    assert!(outcomes.iter().all(Option::is_none), "{outcomes:?}");
+    assert_eq!(stored_number(&server, &id, "request_count").await, Some(65));
 }

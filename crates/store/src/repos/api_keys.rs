@@ -69,6 +69,25 @@ pub async fn find(conn: &impl ConnectionTrait, id: &str) -> Result<Option<ApiKey
         .map(ApiKey::from))
 }
 
+/// The key with `id`, its row held until the transaction ends (PostgreSQL: `SELECT … FOR
+/// UPDATE`; SQLite's write transactions are serial anyway), so racing uses of one key queue
+/// instead of failing over each other's changes.
+pub async fn find_locked(
+    conn: &impl ConnectionTrait,
+    id: &str,
+) -> Result<Option<ApiKey>, StoreError> {
+    use sea_orm::{DbBackend, Statement};
+    if conn.get_database_backend() == DbBackend::Postgres {
+        conn.execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            r#"SELECT id FROM "apikey" WHERE id = $1 FOR UPDATE"#,
+            [id.into()],
+        ))
+        .await?;
+    }
+    find(conn, id).await
+}
+
 /// The order a list is in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ApiKeyOrder {
