@@ -2,7 +2,7 @@
 //! deleted; only its digest is ever stored; another user's key is not found.
 
 use crate::support::TestServer;
-use crate::{created, refusal, stored_text, verify};
+use crate::{created, refusal, secret, stored_text, verify};
 use base64::Engine as _;
 use beep_store::Backend;
 use serde_json::json;
@@ -37,7 +37,7 @@ async fn secret_shown_once(backend: Backend) {
     let listed = server.get("/api-key/list", Some(&session)).await;
 
     assert_eq!(made.status, 200, "{}", made.text);
-    let key = made.json["key"].as_str().unwrap();
+    let key = secret(&made.json);
     assert!(key.starts_with("beep_"), "{key}");
     assert_eq!(key.len(), "beep_".len() + 64);
     assert!(
@@ -75,7 +75,7 @@ async fn only_digest_stored(backend: Backend) {
 
     let made = created(&server, &session, "stored").await;
 
-    let key = made["key"].as_str().unwrap();
+    let key = secret(&made);
     let stored = stored_text(&server).await;
     let digest = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(Sha256::digest(key));
     assert!(stored.contains(&digest), "the digest is stored: {stored:?}");
@@ -90,7 +90,7 @@ async fn new_key_verifies(backend: Backend) {
     let session = server.sign_up("verifies@example.com").await;
     let made = created(&server, &session, "ok").await;
 
-    let answer = verify(&server, made["key"].as_str().unwrap()).await;
+    let answer = verify(&server, secret(&made)).await;
 
     assert_eq!(answer["valid"], true, "{answer}");
     assert!(answer["error"].is_null());
@@ -160,9 +160,7 @@ async fn update_changes(backend: Backend) {
     assert!(reply.json.get("key").is_none());
     assert_eq!(read.json["name"], "after");
     assert_eq!(
-        refusal(&server, made["key"].as_str().unwrap())
-            .await
-            .as_deref(),
+        refusal(&server, secret(&made)).await.as_deref(),
         Some("KEY_DISABLED")
     );
 }
@@ -192,9 +190,7 @@ async fn delete_ends_the_key(backend: Backend) {
     assert_eq!(again.error(), (404, "KEY_NOT_FOUND".into()));
     assert_eq!(server.rows("apikey").await, 0);
     assert_eq!(
-        refusal(&server, made["key"].as_str().unwrap())
-            .await
-            .as_deref(),
+        refusal(&server, secret(&made)).await.as_deref(),
         Some("INVALID_API_KEY")
     );
 }
@@ -225,7 +221,7 @@ async fn another_users_key(backend: Backend) {
     assert_eq!(update.error(), (404, "KEY_NOT_FOUND".into()));
     assert_eq!(delete.error(), (404, "KEY_NOT_FOUND".into()));
     assert_eq!(listed.json["total"], 0);
-    assert_eq!(refusal(&server, made["key"].as_str().unwrap()).await, None);
+    assert_eq!(refusal(&server, secret(&made)).await, None);
 }
 
 async fn no_session(backend: Backend) {
@@ -255,9 +251,7 @@ async fn user_deleted(backend: Backend) {
     assert_eq!(reply.status, 200, "{}", reply.text);
     assert_eq!(server.rows("apikey").await, 0);
     assert_eq!(
-        refusal(&server, made["key"].as_str().unwrap())
-            .await
-            .as_deref(),
+        refusal(&server, secret(&made)).await.as_deref(),
         Some("INVALID_API_KEY")
     );
 }

@@ -58,6 +58,11 @@ pub async fn key_with_limits(
     created.secret.expose().to_owned()
 }
 
+/// The secret of a create answer.
+pub fn secret(made: &Value) -> &str {
+    made["key"].as_str().expect("a created key")
+}
+
 /// `POST /api-key/verify {key}`: the answer's body.
 pub async fn verify(server: &TestServer, key: &str) -> Value {
     let reply = server

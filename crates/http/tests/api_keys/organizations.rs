@@ -3,7 +3,7 @@
 
 use crate::support::TestServer;
 use crate::support::org::{crew, verified_person};
-use crate::{create, get_with_key, server_with_key_sessions};
+use crate::{create, get_with_key, secret, server_with_key_sessions};
 use beep_store::Backend;
 use serde_json::json;
 
@@ -100,7 +100,7 @@ async fn no_session_for_org_key(backend: Backend) {
     let crew = crew(&server, "sessionless").await;
     let made = create(&server, &crew.owner, json!({ "organizationId": crew.org })).await;
 
-    let reply = get_with_key(&server, "/get-session", made.json["key"].as_str().unwrap()).await;
+    let reply = get_with_key(&server, "/get-session", secret(&made.json)).await;
 
     assert_eq!(
         reply.error(),

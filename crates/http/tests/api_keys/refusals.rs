@@ -3,7 +3,7 @@
 //! permission, `INVALID_API_KEY`; and uses racing on one quota, never overdrawn.
 
 use crate::support::TestServer;
-use crate::{create, key_with_limits, refusal, stored_number, verify};
+use crate::{create, key_with_limits, refusal, secret, stored_number, verify};
 use beep_core::api_keys::ServerLimits;
 use beep_store::Backend;
 use chrono::Duration;
@@ -27,7 +27,7 @@ async fn expired(backend: Backend) {
     let server = TestServer::start(backend).await;
     let session = server.sign_up("expired@example.com").await;
     let made = create(&server, &session, json!({ "expiresIn": 86400 })).await;
-    let key = made.json["key"].as_str().unwrap();
+    let key = secret(&made.json);
     assert_eq!(refusal(&server, key).await, None);
 
     server
@@ -86,7 +86,7 @@ async fn rate_limited(backend: Backend) {
     let server = TestServer::start(backend).await;
     let session = server.sign_up("limited@example.com").await;
     let made = create(&server, &session, json!({})).await;
-    let key = made.json["key"].as_str().unwrap();
+    let key = secret(&made.json);
     for _ in 0..10 {
         assert_eq!(refusal(&server, key).await, None);
     }

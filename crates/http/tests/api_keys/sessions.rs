@@ -3,7 +3,7 @@
 //! too short to be one is 403, a refused key says why.
 
 use crate::support::TestServer;
-use crate::{created, get_with_key, server_with_key_sessions};
+use crate::{created, get_with_key, secret, server_with_key_sessions};
 use beep_store::Backend;
 use serde_json::json;
 
@@ -21,7 +21,7 @@ async fn key_opens_session(backend: Backend) {
     let session = server.sign_up("keyed@example.com").await;
     let made = created(&server, &session, "script").await;
 
-    let reply = get_with_key(&server, "/get-session", made["key"].as_str().unwrap()).await;
+    let reply = get_with_key(&server, "/get-session", secret(&made)).await;
 
     assert_eq!(reply.status, 200, "{}", reply.text);
     assert_eq!(reply.json["user"]["email"], "keyed@example.com");
@@ -35,7 +35,7 @@ async fn key_reaches_routes(backend: Backend) {
     let session = server.sign_up("routes@example.com").await;
     let made = created(&server, &session, "script").await;
 
-    let listed = get_with_key(&server, "/api-key/list", made["key"].as_str().unwrap()).await;
+    let listed = get_with_key(&server, "/api-key/list", secret(&made)).await;
 
     assert_eq!(listed.status, 200, "{}", listed.text);
     assert_eq!(listed.json["total"], 1);
@@ -45,7 +45,7 @@ async fn off_by_default(backend: Backend) {
     let server = TestServer::start(backend).await;
     let session = server.sign_up("off@example.com").await;
     let made = created(&server, &session, "script").await;
-    let key = made["key"].as_str().unwrap();
+    let key = secret(&made);
 
     let reply = get_with_key(&server, "/get-session", key).await;
     let listed = get_with_key(&server, "/api-key/list", key).await;
@@ -76,7 +76,7 @@ async fn disabled_key(backend: Backend) {
         .await;
     assert_eq!(off.status, 200, "{}", off.text);
 
-    let reply = get_with_key(&server, "/get-session", made["key"].as_str().unwrap()).await;
+    let reply = get_with_key(&server, "/get-session", secret(&made)).await;
     let unknown = get_with_key(&server, "/get-session", &"q".repeat(64)).await;
 
     assert_eq!(reply.error(), (401, "KEY_DISABLED".into()));
@@ -88,7 +88,7 @@ async fn carries_jwt(backend: Backend) {
     let session = server.sign_up("jwt-key@example.com").await;
     let made = created(&server, &session, "script").await;
 
-    let reply = get_with_key(&server, "/get-session", made["key"].as_str().unwrap()).await;
+    let reply = get_with_key(&server, "/get-session", secret(&made)).await;
 
     let jwt = reply.header("set-auth-jwt").expect("a set-auth-jwt header");
     assert_eq!(jwt.split('.').count(), 3, "{jwt}");
