@@ -220,6 +220,7 @@ async fn list_queries(backend: Backend) {
         "limit=1001",
         "limit=-1",
         "offset=many",
+        "offset=9223372036854775808",
     ] {
         let reply = server
             .get(&format!("/api-key/list?{query}"), Some(&session))

@@ -287,6 +287,13 @@ fn page_of(query: &ListApiKeysQuery) -> Result<ApiKeyPage, ApiError> {
             ]));
         }
     };
+    // The database counts in signed 64 bits: a larger offset is no page at all.
+    if query.offset.is_some_and(|offset| offset > i64::MAX as u64) {
+        return Err(ApiError::validation(&[format!(
+            "[query.offset] Too big: expected number to be <={}",
+            i64::MAX
+        )]));
+    }
     if query.limit.is_some_and(|limit| limit > MAX_PAGE) {
         return Err(ApiError::validation(&[
             "[query.limit] Too big: expected number to be <=1000".to_owned(),

@@ -75,6 +75,7 @@ pub(crate) fn operations() -> Vec<Op> {
             .session()
             .params_of::<GetApiKeyQuery>()
             .ok_of::<ApiKeyJson>("The key's row")
+            .error("400", &bad_request(""))
             .error("403", ORGANIZATION)
             .error("404", NOT_FOUND),
         get("/api-key/list", "listApiKeys", "List API keys")
