@@ -26,8 +26,34 @@ pub struct User {
     pub image: Option<String>,
     /// Whether a second factor is required after every first factor.
     pub two_factor_enabled: bool,
+    /// The user's roles, comma-separated as better-auth stores them (`"user"`, `"admin"`).
+    pub role: String,
+    /// Whether the user is banned (see [`User::is_banned_at`]: a ban can run out).
+    pub banned: bool,
+    /// Why the user was banned.
+    pub ban_reason: Option<String>,
+    /// When the ban ends by itself; `None` while banned: never.
+    pub ban_expires: Option<DateTime<Utc>>,
     /// Audit fields.
     pub audit: Audit,
+}
+
+impl User {
+    /// The role every new user gets.
+    pub const DEFAULT_ROLE: &'static str = "user";
+
+    /// The user's roles, one by one.
+    pub fn roles(&self) -> impl Iterator<Item = &str> {
+        self.role
+            .split(',')
+            .map(str::trim)
+            .filter(|role| !role.is_empty())
+    }
+
+    /// Whether the user is banned at `now` (an expired ban no longer counts).
+    pub fn is_banned_at(&self, now: DateTime<Utc>) -> bool {
+        self.banned && self.ban_expires.is_none_or(|ends| ends > now)
+    }
 }
 
 /// One signed-in device or client. The secret token is stored only as a SHA-256 digest.
@@ -54,6 +80,8 @@ pub struct Session {
     /// `{orgId: {name, type, role, isPersonal, subscriptionTier}}` for every active
     /// membership, personal organization first (the seed's session hook).
     pub organization_context: serde_json::Value,
+    /// The admin acting as the user in this session (impersonation), if any.
+    pub impersonated_by: Option<UserId>,
     /// Audit fields.
     pub audit: Audit,
 }

@@ -34,6 +34,10 @@ impl From<user::Model> for User {
             email_verified: row.email_verified,
             image: row.image,
             two_factor_enabled: row.two_factor_enabled,
+            role: row.role,
+            banned: row.banned,
+            ban_reason: row.ban_reason,
+            ban_expires: row.ban_expires,
             audit: audit_of!(row),
         }
     }
@@ -146,6 +150,7 @@ impl From<session::Model> for Session {
             active_organization_id: row.active_organization_id.map(OrganizationId::from_trusted),
             active_team_id: row.active_team_id.map(TeamId::from_trusted),
             organization_context: row.organization_context,
+            impersonated_by: row.impersonated_by.map(UserId::from_trusted),
             audit: audit_of!(row),
         }
     }

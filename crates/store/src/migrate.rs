@@ -1,6 +1,6 @@
 //! Forward-only, transactional migrations, recorded in `schema_migrations`.
 //!
-//! Migrations 1 and 4 to 8 are explicit SQL, one file per database (`migrations/`). Migration 2 is
+//! Migrations 1 and 4 to 9 are explicit SQL, one file per database (`migrations/`). Migration 2 is
 //! still derived from its entities (the outbox's); it must be frozen the same way before
 //! those entities change. Migration 3 is PostgreSQL triggers.
 
@@ -13,7 +13,7 @@ use sea_orm::{
 };
 
 /// The schema version this binary writes and expects.
-pub const SCHEMA_VERSION: i64 = 8;
+pub const SCHEMA_VERSION: i64 = 9;
 
 /// How the database's schema compares with this binary's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -121,6 +121,7 @@ async fn apply(version: i64, backend: Backend, tx: &DatabaseTransaction) -> Resu
         6 => run_script(tx, backend, PASSKEYS_POSTGRES, PASSKEYS_SQLITE).await,
         7 => run_script(tx, backend, JWKS_POSTGRES, JWKS_SQLITE).await,
         8 => run_script(tx, backend, API_KEYS_POSTGRES, API_KEYS_SQLITE).await,
+        9 => run_script(tx, backend, ADMIN_POSTGRES, ADMIN_SQLITE).await,
         other => Err(StoreError::Schema(format!("no migration {other}"))),
     }
 }
@@ -153,6 +154,11 @@ const JWKS_SQLITE: &str = include_str!("migrations/0007_jwks.sqlite.sql");
 const API_KEYS_POSTGRES: &str = include_str!("migrations/0008_api_keys.postgres.sql");
 /// See [`API_KEYS_POSTGRES`].
 const API_KEYS_SQLITE: &str = include_str!("migrations/0008_api_keys.sqlite.sql");
+
+/// Migration 9: user roles and bans, impersonation sessions.
+const ADMIN_POSTGRES: &str = include_str!("migrations/0009_admin.postgres.sql");
+/// See [`ADMIN_POSTGRES`].
+const ADMIN_SQLITE: &str = include_str!("migrations/0009_admin.sqlite.sql");
 
 /// Runs a migration script, statement by statement (`;` at the end of a line ends one;
 /// `--` lines are comments).

@@ -21,6 +21,10 @@ fn new_user(email: &str) -> User {
         email_verified: false,
         image: None,
         two_factor_enabled: false,
+        role: User::DEFAULT_ROLE.to_owned(),
+        banned: false,
+        ban_reason: None,
+        ban_expires: None,
         audit: Audit::created(now(), None),
     }
 }
@@ -37,6 +41,7 @@ fn new_session(user: &UserId, digest: &str, expires_in: Duration) -> Session {
         active_organization_id: None,
         active_team_id: None,
         organization_context: serde_json::json!({}),
+        impersonated_by: None,
         audit: Audit::created(now(), Some(user.as_str())),
     }
 }

@@ -115,6 +115,7 @@ impl Auth {
             active_organization_id,
             active_team_id: None,
             organization_context,
+            impersonated_by: None,
             audit: Audit::created(now, Some(user.id.as_str())),
         };
         Ok(ActiveSession {

@@ -86,6 +86,7 @@ impl Auth {
             active_organization_id,
             active_team_id: None,
             organization_context,
+            impersonated_by: None,
             audit: Audit::created(now, Some(user.id.as_str())),
         };
         session_repo::insert(conn, &session).await?;

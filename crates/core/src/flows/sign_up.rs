@@ -97,6 +97,10 @@ impl Auth {
             email_verified: false,
             image,
             two_factor_enabled: false,
+            role: User::DEFAULT_ROLE.to_owned(),
+            banned: false,
+            ban_reason: None,
+            ban_expires: None,
             audit: Audit::created(now, Some(user_id.as_str())),
         };
         let account = Account {
@@ -178,6 +182,10 @@ impl Auth {
             email_verified: false,
             image,
             two_factor_enabled: false,
+            role: User::DEFAULT_ROLE.to_owned(),
+            banned: false,
+            ban_reason: None,
+            ban_expires: None,
         }))
     }
 }

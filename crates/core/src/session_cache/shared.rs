@@ -197,6 +197,8 @@ struct StoredSession {
     active_organization_id: Option<String>,
     active_team_id: Option<String>,
     organization_context: serde_json::Value,
+    #[serde(default)]
+    impersonated_by: Option<String>,
     audit: StoredAudit,
 }
 
@@ -209,7 +211,20 @@ struct StoredUser {
     image: Option<String>,
     #[serde(default)]
     two_factor_enabled: bool,
+    #[serde(default = "default_role")]
+    role: String,
+    #[serde(default)]
+    banned: bool,
+    #[serde(default)]
+    ban_reason: Option<String>,
+    #[serde(default)]
+    ban_expires: Option<DateTime<Utc>>,
     audit: StoredAudit,
+}
+
+/// Entries written before users had roles are of plain users.
+fn default_role() -> String {
+    User::DEFAULT_ROLE.to_owned()
 }
 
 impl From<&Audit> for StoredAudit {
@@ -254,6 +269,7 @@ impl From<&Cached> for Stored {
                     .map(ToString::to_string),
                 active_team_id: session.active_team_id.as_ref().map(ToString::to_string),
                 organization_context: session.organization_context.clone(),
+                impersonated_by: session.impersonated_by.as_ref().map(ToString::to_string),
                 audit: (&session.audit).into(),
             },
             user: StoredUser {
@@ -263,6 +279,10 @@ impl From<&Cached> for Stored {
                 email_verified: user.email_verified,
                 image: user.image.clone(),
                 two_factor_enabled: user.two_factor_enabled,
+                role: user.role.clone(),
+                banned: user.banned,
+                ban_reason: user.ban_reason.clone(),
+                ban_expires: user.ban_expires,
                 audit: (&user.audit).into(),
             },
         }
@@ -286,6 +306,7 @@ impl From<Stored> for Cached {
                     .map(OrganizationId::from_trusted),
                 active_team_id: session.active_team_id.map(TeamId::from_trusted),
                 organization_context: session.organization_context,
+                impersonated_by: session.impersonated_by.map(UserId::from_trusted),
                 audit: session.audit.into(),
             },
             user: User {
@@ -295,6 +316,10 @@ impl From<Stored> for Cached {
                 email_verified: user.email_verified,
                 image: user.image,
                 two_factor_enabled: user.two_factor_enabled,
+                role: user.role,
+                banned: user.banned,
+                ban_reason: user.ban_reason,
+                ban_expires: user.ban_expires,
                 audit: user.audit.into(),
             },
         }

@@ -483,6 +483,10 @@ fn new_user(profile: &Profile, email: Email, now: DateTime<Utc>) -> User {
         email_verified: profile.email_verified,
         image: validate_picture("image", profile.image.clone()).unwrap_or(None),
         two_factor_enabled: false,
+        role: User::DEFAULT_ROLE.to_owned(),
+        banned: false,
+        ban_reason: None,
+        ban_expires: None,
     }
 }
 

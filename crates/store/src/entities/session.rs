@@ -29,6 +29,8 @@ pub struct Model {
     pub active_team_id: Option<String>,
     /// The seed's organization context map.
     pub organization_context: Json,
+    /// The admin impersonating the user in this session.
+    pub impersonated_by: Option<String>,
     /// Audit: created.
     pub created_at: DateTimeUtc,
     /// Audit: last change.

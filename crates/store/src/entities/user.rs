@@ -20,6 +20,14 @@ pub struct Model {
     pub image: Option<String>,
     /// Whether a second factor is required.
     pub two_factor_enabled: bool,
+    /// Roles, comma-separated.
+    pub role: String,
+    /// Whether the user is banned.
+    pub banned: bool,
+    /// Why, as the admin said.
+    pub ban_reason: Option<String>,
+    /// When the ban ends by itself (`None`: never).
+    pub ban_expires: Option<DateTimeUtc>,
     /// Audit: created.
     pub created_at: DateTimeUtc,
     /// Audit: last change.

@@ -25,6 +25,7 @@ pub async fn insert(conn: &impl ConnectionTrait, session: &Session) -> Result<()
             .map(ToString::to_string)),
         active_team_id: Set(session.active_team_id.as_ref().map(ToString::to_string)),
         organization_context: Set(session.organization_context.clone()),
+        impersonated_by: Set(session.impersonated_by.as_ref().map(ToString::to_string)),
         created_at: Set(session.audit.created_at),
         updated_at: Set(session.audit.updated_at),
         created_by: Set(session.audit.created_by.clone()),
