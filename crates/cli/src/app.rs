@@ -148,6 +148,7 @@ fn build_auth(
             .to_core(&config.effective_base_url(), &config.trusted_origins),
         jwt: config.jwt.to_core(&config.effective_base_url()),
         api_key: config.api_key.to_core(),
+        admin: config.admin.to_core(),
         secret,
     };
     Auth::with_session_cache(store, Arc::new(SystemClock), auth_config, session_cache)
@@ -279,7 +280,12 @@ pub async fn migrate(config: &Config) -> Result<()> {
 }
 
 /// `beep-iam user create`: the password comes from the first line of standard input.
-pub async fn create_user(config: &Config, email: &str, name: &str) -> Result<()> {
+pub async fn create_user(
+    config: &Config,
+    email: &str,
+    name: &str,
+    role: Option<&str>,
+) -> Result<()> {
     let mut password = String::new();
     std::io::stdin()
         .read_line(&mut password)
@@ -287,6 +293,15 @@ pub async fn create_user(config: &Config, email: &str, name: &str) -> Result<()>
     let password = password.trim_end_matches(['\r', '\n']).to_owned();
     if password.is_empty() {
         bail!("no password on standard input");
+    }
+    let roles: Option<Vec<String>> = role.map(|r| r.split(',').map(str::to_owned).collect());
+    if let Some(roles) = &roles {
+        // Checked before the user exists, so a typo leaves nothing behind.
+        config
+            .admin
+            .to_core()
+            .known_roles(roles)
+            .map_err(|e| anyhow::anyhow!("--role: {e}"))?;
     }
     let store = open_store(config).await?;
     store.migrate().await.context("migrating the database")?;
@@ -304,13 +319,22 @@ pub async fn create_user(config: &Config, email: &str, name: &str) -> Result<()>
         .sign_up(input, ClientInfo::default())
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
-    let user = outcome.user().clone();
+    let mut user = outcome.user().clone();
     // The sign-up flow opens a session; an admin-created user has no use for it. Its
     // verification mail waits in the outbox for the server.
     auth.revoke_sessions(&user.id, None)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
-    println!("created user {} <{}>", user.id, user.email);
+    if let Some(roles) = &roles {
+        user = auth
+            .operator_set_role(&user.id, roles)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+    }
+    println!(
+        "created user {} <{}> with role {}",
+        user.id, user.email, user.role
+    );
     store.close().await;
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! The server's configuration: defaults, then an optional TOML file, then the environment
 //! (the seed's variable names). Secrets stay wrapped so they never print.
 
+use crate::admin_config::AdminSettings;
 use crate::api_key_config::ApiKeySettings;
 use crate::email_config::{EmailFile, EmailSettings};
 use crate::jwt_config::JwtSettings;
@@ -88,6 +89,8 @@ pub struct Config {
     pub jwt: JwtSettings,
     /// API keys.
     pub api_key: ApiKeySettings,
+    /// The admin API.
+    pub admin: AdminSettings,
 }
 
 /// The optional TOML file; every key is optional and named like the field above. No `Debug`:
@@ -155,6 +158,7 @@ impl Default for Config {
             passkey: PasskeySettings::default(),
             jwt: JwtSettings::default(),
             api_key: ApiKeySettings::default(),
+            admin: AdminSettings::default(),
         }
     }
 }
@@ -319,6 +323,7 @@ impl Config {
         self.passkey.apply_env(env)?;
         self.jwt.apply_env(env)?;
         self.api_key.apply_env(env)?;
+        self.admin.apply_env(env)?;
         Ok(())
     }
 
@@ -445,6 +450,7 @@ impl Config {
                 .describe(&self.effective_base_url(), &self.trusted_origins)
             + &self.jwt.describe(&self.effective_base_url())
             + &self.api_key.describe()
+            + &self.admin.describe()
     }
 }
 

@@ -1,5 +1,6 @@
 //! `beep-iam`: the identity server and its admin commands.
 
+mod admin_config;
 mod api_key_config;
 mod app;
 mod config;
@@ -55,6 +56,9 @@ enum UserCommand {
         /// The user's display name.
         #[arg(long, default_value = "")]
         name: String,
+        /// Roles, comma-separated (`admin` makes the first admin); default `user`.
+        #[arg(long)]
+        role: Option<String>,
     },
 }
 
@@ -77,8 +81,8 @@ fn main() -> Result<()> {
             Command::Serve => app::serve(&config).await,
             Command::Migrate => app::migrate(&config).await,
             Command::User {
-                command: UserCommand::Create { email, name },
-            } => app::create_user(&config, &email, &name).await,
+                command: UserCommand::Create { email, name, role },
+            } => app::create_user(&config, &email, &name, role.as_deref()).await,
             Command::Config {
                 command: ConfigCommand::Check,
             } => {

@@ -190,6 +190,8 @@ pub struct AuthConfig {
     pub jwt: crate::jwt::JwtConfig,
     /// API keys.
     pub api_key: crate::api_keys::ApiKeyConfig,
+    /// The admin API.
+    pub admin: crate::admin::AdminConfig,
     /// The server secret; keys for data sealed at rest (mail bodies in the outbox) are derived
     /// from it. The default is random per process, so set it wherever nodes share a database.
     pub secret: Secret<String>,
@@ -211,6 +213,7 @@ impl Default for AuthConfig {
             passkey: crate::passkeys::PasskeyConfig::default(),
             jwt: crate::jwt::JwtConfig::default(),
             api_key: crate::api_keys::ApiKeyConfig::default(),
+            admin: crate::admin::AdminConfig::default(),
             secret: Secret::new(crate::tokens::random_alphanumeric(48)),
         }
     }

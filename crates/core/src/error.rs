@@ -95,6 +95,9 @@ pub enum AuthError {
     /// A passkey request was refused.
     #[error(transparent)]
     Passkey(#[from] crate::passkeys::PasskeyError),
+    /// An admin request was refused.
+    #[error(transparent)]
+    Admin(#[from] crate::admin::AdminError),
     /// An API-key request was refused.
     #[error(transparent)]
     ApiKey(#[from] crate::api_keys::ApiKeyError),

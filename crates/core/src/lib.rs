@@ -2,6 +2,7 @@
 //! store, plus the seed's hooks, password hashing and rate limiting. Knows nothing of HTTP:
 //! the edge turns requests into calls on [`Auth`] and [`AuthError`]s into responses.
 
+pub mod admin;
 pub mod api_keys;
 mod auth;
 pub mod clock;
@@ -10,6 +11,7 @@ mod error;
 pub mod flows;
 pub mod hooks;
 pub mod jwt;
+mod list_filter;
 pub mod login_throttle;
 pub mod mail;
 pub mod organizations;

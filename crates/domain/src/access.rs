@@ -22,7 +22,7 @@ pub const STATEMENTS: &[(&str, &[&str])] = &[
 ];
 
 /// What a role allows: for each resource, the actions.
-type Grants = &'static [(&'static str, &'static [&'static str])];
+pub(crate) type Grants = &'static [(&'static str, &'static [&'static str])];
 
 const OWNER: Grants = STATEMENTS;
 const ADMIN: Grants = &[
@@ -81,7 +81,7 @@ impl PermissionRequest {
     }
 
     /// Whether a role allowing `grants` allows all of it.
-    fn granted_by(&self, grants: Grants) -> bool {
+    pub(crate) fn granted_by(&self, grants: Grants) -> bool {
         !self.0.is_empty()
             && self.0.iter().all(|(resource, actions)| {
                 grants

@@ -5,6 +5,7 @@
 //! here so every layer applies the same ones. Nothing in this crate does I/O.
 
 pub mod access;
+pub mod admin_access;
 pub mod api_key;
 pub mod audit;
 pub mod email;

@@ -18,6 +18,8 @@ pub const SESSION_TOKEN: &str = "session_token";
 pub const SESSION_DATA: &str = "session_data";
 /// Marks a "don't remember me" session (signed `true`).
 pub const DONT_REMEMBER: &str = "dont_remember";
+/// During an impersonation: the admin's own session (signed `token:dontRemember`).
+pub const ADMIN_SESSION: &str = "admin_session";
 
 /// Reads, signs and writes the server's cookies.
 #[derive(Clone)]

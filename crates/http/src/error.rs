@@ -130,6 +130,7 @@ impl From<AuthError> for ApiError {
             AuthError::TwoFactor(refused) => two_factor_error(refused),
             AuthError::Passkey(refused) => passkey_error(refused),
             AuthError::ApiKey(refused) => refused.into(),
+            AuthError::Admin(refused) => crate::routes::admin::refusal(refused),
             AuthError::UserAlreadyExists => ApiError::coded(
                 S::UNPROCESSABLE_ENTITY,
                 "USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL",

@@ -41,3 +41,34 @@ pub fn refuse_nul(query: &str) -> Result<(), ApiError> {
     }
     Ok(())
 }
+
+/// A query string read by hand (where a parameter may repeat): its decoded pairs, in order.
+pub fn pairs(query: &str) -> Result<Vec<(String, String)>, ApiError> {
+    refuse_nul(query)?;
+    serde_urlencoded::from_str(query)
+        .map_err(|_| ApiError::validation(&["[query] Invalid query string".to_owned()]))
+}
+
+/// A zod-style issue with one query parameter.
+pub fn issue(name: &str, message: &str) -> ApiError {
+    ApiError::validation(&[format!("[query.{name}] {message}")])
+}
+
+/// A query parameter that must be a whole number.
+pub fn number(name: &str, value: &str) -> Result<u64, ApiError> {
+    value
+        .parse()
+        .map_err(|_| issue(name, "Invalid input: expected number, received string"))
+}
+
+/// Keeps a parameter that may be given once; a second one is refused.
+pub fn once(slot: &mut Option<String>, name: &str, value: String) -> Result<(), ApiError> {
+    if slot.replace(value).is_some() {
+        Err(issue(
+            name,
+            "Invalid input: expected string, received array",
+        ))
+    } else {
+        Ok(())
+    }
+}

@@ -32,6 +32,16 @@ pub struct UserJson {
     image: Option<String>,
     /// Whether a second factor is asked after every first factor.
     two_factor_enabled: bool,
+    /// The user's roles, comma-separated (`user`, `admin`).
+    role: String,
+    /// Whether the user is banned.
+    banned: bool,
+    /// Why the user is banned, or `null`.
+    #[schema(required = true)]
+    ban_reason: Option<String>,
+    /// When the ban ends by itself, or `null`.
+    #[schema(required = true, format = DateTime)]
+    ban_expires: Option<String>,
     /// When the user was created (ISO-8601 UTC with milliseconds).
     #[schema(format = DateTime)]
     created_at: String,
@@ -49,6 +59,10 @@ impl From<&User> for UserJson {
             email_verified: user.email_verified,
             image: user.image.clone(),
             two_factor_enabled: user.two_factor_enabled,
+            role: user.role.clone(),
+            banned: user.banned,
+            ban_reason: user.ban_reason.clone(),
+            ban_expires: user.ban_expires.as_ref().map(iso),
             created_at: iso(&user.audit.created_at),
             updated_at: iso(&user.audit.updated_at),
         }
@@ -90,6 +104,9 @@ pub struct SessionJson {
     /// where the user is an active member.
     #[schema(schema_with = organization_context_schema)]
     organization_context: serde_json::Value,
+    /// The admin acting as the user in this session (impersonation), or `null`.
+    #[schema(required = true)]
+    impersonated_by: Option<String>,
 }
 
 /// The schema of `organizationContext`: a map from organization id to the membership's
@@ -141,6 +158,7 @@ impl From<&Session> for SessionJson {
                 .map(ToString::to_string),
             active_team_id: session.active_team_id.as_ref().map(ToString::to_string),
             organization_context: session.organization_context.clone(),
+            impersonated_by: session.impersonated_by.as_ref().map(ToString::to_string),
         }
     }
 }

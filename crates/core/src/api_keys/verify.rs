@@ -98,9 +98,13 @@ impl Auth {
         let user = users::find_by_id(conn, user_id)
             .await?
             .ok_or(ApiKeyError::NotAUserKey)?;
+        let now = self.now();
+        // A banned user's keys open no session either.
+        if user.is_banned_at(now) {
+            return Err(crate::admin::AdminError::BannedUser.into());
+        }
         let (organization_context, active_organization_id) =
             hooks::on_session_created(conn, &user).await?;
-        let now = self.now();
         let session = Session {
             id: SessionId::generate(),
             token_digest: verified.key.key_digest.clone(),

@@ -141,6 +141,14 @@ impl Auth {
             }
             (None, false) => {}
         }
+        self.erase_user(user).await?;
+        tracing::info!(user_id = %user.id, "user deleted");
+        Ok(())
+    }
+
+    /// Deletes a user with everything that is theirs: organizations they alone own pass on
+    /// or go, pending links and queued mail go, sessions end on every node.
+    pub(crate) async fn erase_user(&self, user: &User) -> Result<(), AuthError> {
         let tx = self.store().write().await?;
         let touched = self.release_organizations_of(&tx, &user.id).await?;
         // Pending links die with the user, and no mail keeps their address.
@@ -149,7 +157,6 @@ impl Auth {
         users::delete(&tx, &user.id).await?;
         self.commit_and_announce(tx, touched).await?;
         self.user_changed(&user.id).await;
-        tracing::info!(user_id = %user.id, "user deleted");
         Ok(())
     }
 }

@@ -7,7 +7,7 @@ mod email_verification;
 mod password_reset;
 mod sessions;
 mod sign_in;
-mod sign_up;
+pub(crate) mod sign_up;
 
 pub use account::{DeleteUser, UpdateUser};
 pub use email_verification::EmailVerified;
@@ -16,12 +16,12 @@ pub use sign_in::{SignIn, SignInOutcome};
 pub(crate) use sign_up::{MAX_NAME_CHARS, validate_picture};
 pub use sign_up::{SignUp, SignUpOutcome};
 
-use crate::Auth;
 use crate::hooks;
 use crate::tokens::SessionToken;
-use beep_domain::{Audit, Session, SessionId, User};
+use crate::{Auth, AuthError};
+use beep_domain::{Audit, Session, SessionId, User, UserId};
+use beep_store::ConnectionTrait;
 use beep_store::repos::sessions as session_repo;
-use beep_store::{ConnectionTrait, StoreError};
 
 /// Where a request came from, recorded on the sessions it creates.
 #[derive(Debug, Clone, Default)]
@@ -56,24 +56,41 @@ pub struct ActiveSession {
 
 impl Auth {
     /// Creates a session for `user` inside `conn`'s transaction, running the session hook.
+    /// A banned user gets `BANNED_USER` instead.
     pub(crate) async fn create_session(
         &self,
         conn: &impl ConnectionTrait,
         user: &User,
         remember_me: bool,
         client: &ClientInfo,
-    ) -> Result<(Session, SessionToken), StoreError> {
+    ) -> Result<(Session, SessionToken), AuthError> {
+        let lifetime = if remember_me {
+            self.config().session.expires_in
+        } else {
+            self.config().session.short_expires_in
+        };
+        self.open_session(conn, user, lifetime, remember_me, client, None)
+            .await
+    }
+
+    /// [`Auth::create_session`] with its lifetime given, and (for an impersonation) the admin
+    /// it is opened for.
+    pub(crate) async fn open_session(
+        &self,
+        conn: &impl ConnectionTrait,
+        user: &User,
+        lifetime: chrono::Duration,
+        remember_me: bool,
+        client: &ClientInfo,
+        impersonated_by: Option<&UserId>,
+    ) -> Result<(Session, SessionToken), AuthError> {
+        self.refuse_banned(conn, user).await?;
         let now = self.now();
         // Locked as every rewrite of the user's organization context does, so a membership
         // change committing meanwhile cannot miss this session.
         beep_store::repos::users::lock(conn, &user.id).await?;
         let (organization_context, active_organization_id) =
             hooks::on_session_created(conn, user).await?;
-        let lifetime = if remember_me {
-            self.config().session.expires_in
-        } else {
-            self.config().session.short_expires_in
-        };
         let token = SessionToken::generate();
         let session = Session {
             id: SessionId::generate(),
@@ -86,7 +103,7 @@ impl Auth {
             active_organization_id,
             active_team_id: None,
             organization_context,
-            impersonated_by: None,
+            impersonated_by: impersonated_by.cloned(),
             audit: Audit::created(now, Some(user.id.as_str())),
         };
         session_repo::insert(conn, &session).await?;

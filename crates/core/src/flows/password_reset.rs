@@ -178,7 +178,7 @@ impl Auth {
     }
 
     /// Sets the user's password hash, creating the credential account if there is none.
-    async fn store_password(
+    pub(crate) async fn store_password(
         &self,
         conn: &impl ConnectionTrait,
         user: &User,

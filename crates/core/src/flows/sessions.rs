@@ -122,7 +122,11 @@ impl Auth {
         if !self.is_fresh(&current.session) {
             return Err(AuthError::SessionNotFresh);
         }
-        Ok(sessions::list_active(self.store().conn(), &current.user.id, self.now()).await?)
+        let mut listed =
+            sessions::list_active(self.store().conn(), &current.user.id, self.now()).await?;
+        // An admin's impersonation is not the user's own device.
+        listed.retain(|session| session.impersonated_by.is_none());
+        Ok(listed)
     }
 
     /// Ends one of the user's sessions by its public handle. Unknown handles and other

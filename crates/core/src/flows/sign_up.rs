@@ -40,7 +40,7 @@ pub enum SignUpOutcome {
     /// Verification is required before signing in: no session. When the address was taken
     /// already, this is a stand-in user that was never stored (the answer must not differ),
     /// and the owner of the address gets a mail about the attempt.
-    AwaitingVerification(User),
+    AwaitingVerification(Box<User>),
 }
 
 impl SignUpOutcome {
@@ -146,7 +146,7 @@ impl Auth {
                 session,
                 token,
             })),
-            None => SignUpOutcome::AwaitingVerification(user),
+            None => SignUpOutcome::AwaitingVerification(Box::new(user)),
         })
     }
 
@@ -174,7 +174,7 @@ impl Auth {
         }
         let now = self.now();
         let stand_in = UserId::generate();
-        Ok(SignUpOutcome::AwaitingVerification(User {
+        Ok(SignUpOutcome::AwaitingVerification(Box::new(User {
             audit: Audit::created(now, Some(stand_in.as_str())),
             id: stand_in,
             name,
@@ -186,7 +186,7 @@ impl Auth {
             banned: false,
             ban_reason: None,
             ban_expires: None,
-        }))
+        })))
     }
 }
 

@@ -3,11 +3,12 @@
 
 use super::orgs::OrganizationRef;
 use super::{Flow, OrgCode, OrganizationError, Touched, may, membership, named_or_active, refuse};
+use crate::list_filter;
 use crate::{ActiveSession, Auth, AuthError};
 use beep_domain::{
     Member, Organization, OrganizationId, PermissionRequest, Roles, TeamId, User, UserId,
 };
-use beep_store::repos::members::{Comparison, FieldValue, MemberField, MemberFilter, MemberPage};
+use beep_store::repos::members::{FieldValue, MemberField, MemberFilter, MemberPage};
 use beep_store::repos::{members, organizations, teams};
 use beep_store::{ConnectionTrait, StoreError};
 
@@ -60,77 +61,19 @@ fn member_field(parameter: &'static str, name: &str) -> Result<MemberField, Auth
     })
 }
 
-fn comparison(name: Option<&str>) -> Result<Comparison, AuthError> {
-    Ok(match name.unwrap_or("eq") {
-        "eq" => Comparison::Eq,
-        "ne" => Comparison::Ne,
-        "lt" => Comparison::Lt,
-        "lte" => Comparison::Lte,
-        "gt" => Comparison::Gt,
-        "gte" => Comparison::Gte,
-        "in" => Comparison::In,
-        "not_in" => Comparison::NotIn,
-        "contains" => Comparison::Contains,
-        "starts_with" => Comparison::StartsWith,
-        "ends_with" => Comparison::EndsWith,
-        _ => {
-            return Err(AuthError::InvalidParameter {
-                parameter: "filterOperator",
-                reason: "Invalid option: expected one of \"eq\"|\"ne\"|\"lt\"|\"lte\"|\"gt\"|\
-                         \"gte\"|\"in\"|\"not_in\"|\"contains\"|\"starts_with\"|\"ends_with\""
-                    .to_owned(),
-            });
-        }
-    })
-}
-
 fn filter_of(query: &MemberListQuery) -> Result<Option<MemberFilter>, AuthError> {
     let Some(field) = query.filter_field.as_deref() else {
         return Ok(None);
     };
     let field = member_field("filterField", field)?;
-    let comparison = comparison(query.filter_operator.as_deref())?;
-    let on_text = matches!(
-        comparison,
-        Comparison::Contains | Comparison::StartsWith | Comparison::EndsWith
-    );
-    if on_text && field == MemberField::CreatedAt {
-        return Err(AuthError::InvalidParameter {
-            parameter: "filterOperator",
-            reason: "Invalid option: createdAt is compared with eq, ne, lt, lte, gt, gte, in \
-                     or not_in"
-                .to_owned(),
-        });
+    let comparison = list_filter::comparison(query.filter_operator.as_deref())?;
+    if comparison.matches_text() && field == MemberField::CreatedAt {
+        return Err(list_filter::text_match_on("createdAt"));
     }
-    let several = matches!(comparison, Comparison::In | Comparison::NotIn);
-    let values: Vec<&str> = if several {
-        query
-            .filter_value
-            .iter()
-            .flat_map(|v| v.split(','))
-            .collect()
-    } else {
-        query.filter_value.iter().map(String::as_str).collect()
-    };
-    if values.is_empty() || (!several && values.len() > 1) {
-        return Err(AuthError::InvalidParameter {
-            parameter: "filterValue",
-            reason: if several {
-                "Invalid input: expected at least one value".to_owned()
-            } else {
-                "Invalid input: expected one value".to_owned()
-            },
-        });
-    }
-    let values = values
+    let values = list_filter::filter_values(comparison, &query.filter_value)?
         .into_iter()
         .map(|v| match field {
-            MemberField::CreatedAt => chrono::DateTime::parse_from_rfc3339(v)
-                .map(|t| FieldValue::Time(t.to_utc()))
-                .map_err(|_| AuthError::InvalidParameter {
-                    parameter: "filterValue",
-                    reason: "Invalid input: expected an ISO 8601 date and time".to_owned(),
-                }),
+            MemberField::CreatedAt => list_filter::time_value(v),
             _ => Ok(FieldValue::Text(v.to_owned())),
         })
         .collect::<Result<_, _>>()?;
@@ -139,16 +82,6 @@ fn filter_of(query: &MemberListQuery) -> Result<Option<MemberFilter>, AuthError>
         comparison,
         values,
     }))
-}
-
-/// The most members one page holds, whatever is asked for.
-pub(super) const MAX_PAGE: u64 = 1000;
-/// The furthest a page may start (the databases take a signed 64-bit offset).
-const MAX_OFFSET: u64 = i64::MAX as u64;
-
-/// A page size: as asked (at most [`MAX_PAGE`]), or `default` when not asked or zero.
-pub(super) fn page_size(asked: Option<u64>, default: u64) -> u64 {
-    asked.filter(|n| *n > 0).unwrap_or(default).min(MAX_PAGE)
 }
 
 /// Whether taking `owner` away from `target` would leave its organization without one.
@@ -209,8 +142,8 @@ impl Auth {
             .organization_of_member_read(caller, &query.organization)
             .await?;
         let page = MemberPage {
-            limit: page_size(query.limit, self.config().organization.membership_limit),
-            offset: query.offset.unwrap_or(0).min(MAX_OFFSET),
+            limit: list_filter::page_size(query.limit, self.config().organization.membership_limit),
+            offset: list_filter::page_offset(query.offset),
             sort,
             filter,
         };

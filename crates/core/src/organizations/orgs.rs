@@ -487,8 +487,10 @@ impl Auth {
             return Ok(None);
         };
         let conn = self.store().conn();
-        let limit =
-            super::members::page_size(members_limit, self.config().organization.membership_limit);
+        let limit = crate::list_filter::page_size(
+            members_limit,
+            self.config().organization.membership_limit,
+        );
         let members = members::all_with_users(conn, &organization.id, limit).await?;
         let invitations = visible_invitations(
             &me,

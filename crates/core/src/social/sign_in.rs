@@ -428,7 +428,10 @@ impl Auth {
                 redirect_to: append_query(&pending.callback_url, "twoFactorRedirect", "true"),
             });
         }
-        let (session, token) = self.create_session(&tx, &user, true, client).await?;
+        let (session, token) = self
+            .create_session(&tx, &user, true, client)
+            .await
+            .map_err(Landing::of_session_refusal)?;
         tx.commit().await.map_err(StoreError::from)?;
         tracing::info!(user_id = %user.id, provider = %pending.provider, is_new, "social sign-in");
         let redirect_to = match (&pending.new_user_url, is_new) {
@@ -451,6 +454,17 @@ impl Auth {
 enum Landing {
     Refused(&'static str),
     Failed(StoreError),
+}
+
+impl Landing {
+    /// A session that could not open: a banned user lands on the error page with `banned`.
+    fn of_session_refusal(err: AuthError) -> Self {
+        match err {
+            AuthError::Admin(crate::admin::AdminError::BannedUser) => Landing::Refused("banned"),
+            AuthError::Unavailable => Landing::Failed(StoreError::Unavailable),
+            other => Landing::Failed(StoreError::Database(other.to_string())),
+        }
+    }
 }
 
 impl From<StoreError> for Landing {

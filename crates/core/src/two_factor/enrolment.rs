@@ -201,7 +201,7 @@ impl Auth {
         current: &ActiveSession,
         user: &User,
         client: &ClientInfo,
-    ) -> Result<SignedIn, StoreError> {
+    ) -> Result<SignedIn, AuthError> {
         sessions::delete(tx, &current.session.id).await?;
         let (session, token) = self
             .create_session(tx, user, current.session.remember_me, client)

@@ -122,6 +122,7 @@ pub fn document(options: &DescribeOptions) -> OpenApi {
         .chain(crate::routes::passkeys::openapi::schemas())
         .chain(crate::routes::jwt::openapi::schemas())
         .chain(crate::routes::api_keys::openapi::schemas())
+        .chain(crate::routes::admin::openapi::schemas())
     {
         components = components.schema(name, schema);
     }
@@ -135,6 +136,7 @@ pub fn document(options: &DescribeOptions) -> OpenApi {
         crate::routes::passkeys::openapi::TAG,
         crate::routes::jwt::openapi::TAG,
         crate::routes::api_keys::openapi::TAG,
+        crate::routes::admin::openapi::TAG,
     ];
     let tags = TAGS
         .iter()
@@ -177,7 +179,8 @@ fn paths(options: &DescribeOptions) -> utoipa::openapi::path::Paths {
         .chain(crate::routes::two_factor::openapi::operations())
         .chain(crate::routes::passkeys::openapi::operations())
         .chain(crate::routes::jwt::openapi::operations())
-        .chain(crate::routes::api_keys::openapi::operations());
+        .chain(crate::routes::api_keys::openapi::operations())
+        .chain(crate::routes::admin::openapi::operations());
     for op in families {
         let (method, path, operation) = op.finish();
         paths.add_path_operation(path, vec![method], operation);

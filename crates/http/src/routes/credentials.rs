@@ -61,7 +61,7 @@ pub async fn sign_up(
             response
         }
         SignUpOutcome::AwaitingVerification(user) => {
-            Json(json!({ "token": null, "user": UserJson::from(&user) })).into_response()
+            Json(json!({ "token": null, "user": UserJson::from(&*user) })).into_response()
         }
     })
 }

@@ -1,6 +1,7 @@
 //! The routes under `/api/auth`, grouped by concern.
 
 mod account;
+pub(crate) mod admin;
 pub(crate) mod api_keys;
 mod credentials;
 mod email;
@@ -39,6 +40,7 @@ pub fn is_route(path: &str) -> bool {
         || passkeys::PATHS.contains(&path)
         || jwt::PATHS.contains(&path)
         || api_keys::PATHS.contains(&path)
+        || admin::PATHS.contains(&path)
 }
 
 /// Every route path below the base path.
@@ -51,6 +53,7 @@ pub fn auth_paths() -> impl Iterator<Item = &'static str> {
         .chain(passkeys::PATHS)
         .chain(jwt::PATHS)
         .chain(api_keys::PATHS)
+        .chain(admin::PATHS)
         .copied()
 }
 
@@ -118,7 +121,8 @@ pub fn auth_routes(state: &AppState) -> Router<AppState> {
         .merge(two_factor::routes())
         .merge(passkeys::routes())
         .merge(jwt::routes())
-        .merge(api_keys::routes());
+        .merge(api_keys::routes())
+        .merge(admin::routes());
     let delete_user_enabled = state.auth.config().delete_user_enabled;
     if delete_user_enabled {
         router = router.route("/delete-user", post(account::delete_user));

@@ -1,11 +1,13 @@
 //! Memberships: who belongs to which organization, with which roles.
 
+use super::filter::compare;
+pub use super::filter::{Comparison, FieldValue};
 use crate::entities::enums::DbMemberStatus;
 use crate::entities::{member, organization, user};
 use crate::error::StoreError;
 use beep_domain::{Member, MemberId, Organization, OrganizationId, Roles, User, UserId};
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, Order, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect,
@@ -115,51 +117,6 @@ impl MemberField {
     }
 }
 
-/// How a filter compares a member field with its value(s).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Comparison {
-    /// `=`
-    Eq,
-    /// `<>`
-    Ne,
-    /// `<`
-    Lt,
-    /// `<=`
-    Lte,
-    /// `>`
-    Gt,
-    /// `>=`
-    Gte,
-    /// One of the values.
-    In,
-    /// None of the values.
-    NotIn,
-    /// Holds the text.
-    Contains,
-    /// Starts with the text.
-    StartsWith,
-    /// Ends with the text.
-    EndsWith,
-}
-
-/// A value a filter compares with.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum FieldValue {
-    /// Text (ids, roles).
-    Text(String),
-    /// A time (`createdAt`).
-    Time(DateTime<Utc>),
-}
-
-impl From<FieldValue> for sea_orm::Value {
-    fn from(value: FieldValue) -> Self {
-        match value {
-            FieldValue::Text(text) => text.into(),
-            FieldValue::Time(time) => time.into(),
-        }
-    }
-}
-
 /// One filter of list-members.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MemberFilter {
@@ -185,40 +142,11 @@ pub struct MemberPage {
 }
 
 fn condition(filter: &MemberFilter) -> Condition {
-    let column = filter.field.column();
-    let all = || filter.values.iter().cloned().map(sea_orm::Value::from);
-    let first = all().next().unwrap_or_else(|| String::new().into());
-    let like = |pattern: String| Expr::col(column).like(LikeExpr::new(pattern).escape('\\'));
-    let text = match filter.values.first() {
-        Some(FieldValue::Text(text)) => escape_like(text),
-        _ => String::new(),
-    };
-    let expr = match filter.comparison {
-        Comparison::Eq => column.eq(first),
-        Comparison::Ne => column.ne(first),
-        Comparison::Lt => column.lt(first),
-        Comparison::Lte => column.lte(first),
-        Comparison::Gt => column.gt(first),
-        Comparison::Gte => column.gte(first),
-        Comparison::In => column.is_in(all()),
-        Comparison::NotIn => column.is_not_in(all()),
-        Comparison::Contains => like(format!("%{text}%")),
-        Comparison::StartsWith => like(format!("{text}%")),
-        Comparison::EndsWith => like(format!("%{text}")),
-    };
-    Condition::all().add(expr)
-}
-
-/// `%`, `_` and the escape character itself, escaped for `LIKE … ESCAPE '\'`.
-fn escape_like(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for c in text.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            escaped.push('\\');
-        }
-        escaped.push(c);
-    }
-    escaped
+    Condition::all().add(compare(
+        filter.field.column(),
+        filter.comparison,
+        &filter.values,
+    ))
 }
 
 /// A page of the organization's members with their users, and how many members the filter

@@ -257,3 +257,14 @@ pub async fn users_in_team(
         .map(UserId::from_trusted)
         .collect())
 }
+
+/// The session with this id (its public handle).
+pub async fn find_by_id(
+    conn: &impl ConnectionTrait,
+    id: &SessionId,
+) -> Result<Option<Session>, StoreError> {
+    Ok(session::Entity::find_by_id(id.as_str())
+        .one(conn)
+        .await?
+        .map(Session::from))
+}

@@ -1,12 +1,15 @@
 //! Users.
 
+pub use super::filter::{Comparison, FieldValue};
+use super::filter::{compare, search};
 use crate::entities::user;
 use crate::error::StoreError;
 use beep_domain::{Email, User, UserId};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, UpdateMany,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, Order, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, UpdateMany,
 };
 
 /// Inserts a new user. A taken email gives [`StoreError::Conflict`].
@@ -119,7 +122,6 @@ pub async fn lock(conn: &impl ConnectionTrait, id: &UserId) -> Result<(), StoreE
 
 /// Number of users (for tests and the CLI).
 pub async fn count(conn: &impl ConnectionTrait) -> Result<u64, StoreError> {
-    use sea_orm::PaginatorTrait;
     Ok(user::Entity::find().count(conn).await?)
 }
 
@@ -159,17 +161,6 @@ pub async fn change_email(
     Ok(result.rows_affected == 1)
 }
 
-/// An update of user `id` by that user, with the audit fields moved on.
-fn changed_by_self(id: &UserId, now: DateTime<Utc>) -> UpdateMany<user::Entity> {
-    user::Entity::update_many()
-        .col_expr(user::Column::UpdatedAt, Expr::value(now))
-        .col_expr(user::Column::UpdatedBy, Expr::value(id.as_str()))
-        .col_expr(
-            user::Column::Version,
-            Expr::col(user::Column::Version).add(1),
-        )
-}
-
 /// Sets whether the user must present a second factor. The version moves on, so a session
 /// cache that keyed on it sees the change.
 pub async fn set_two_factor_enabled(
@@ -178,16 +169,231 @@ pub async fn set_two_factor_enabled(
     enabled: bool,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    user::Entity::update_many()
+    changed_by_self(id, now)
         .col_expr(user::Column::TwoFactorEnabled, Expr::value(enabled))
-        .col_expr(user::Column::UpdatedAt, Expr::value(now))
-        .col_expr(user::Column::UpdatedBy, Expr::value(id.as_str()))
-        .col_expr(
-            user::Column::Version,
-            Expr::col(user::Column::Version).add(1),
-        )
         .filter(user::Column::Id.eq(id.as_str()))
         .exec(conn)
         .await?;
     Ok(())
+}
+
+/// A user column that the admin's list-users may sort or filter by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UserField {
+    /// `id`
+    Id,
+    /// `name`
+    Name,
+    /// `email`
+    Email,
+    /// `emailVerified`
+    EmailVerified,
+    /// `image`
+    Image,
+    /// `role` (the stored, comma-joined text)
+    Role,
+    /// `banned`
+    Banned,
+    /// `banReason`
+    BanReason,
+    /// `banExpires`
+    BanExpires,
+    /// `createdAt`
+    CreatedAt,
+    /// `updatedAt`
+    UpdatedAt,
+}
+
+impl UserField {
+    fn column(self) -> user::Column {
+        match self {
+            Self::Id => user::Column::Id,
+            Self::Name => user::Column::Name,
+            Self::Email => user::Column::Email,
+            Self::EmailVerified => user::Column::EmailVerified,
+            Self::Image => user::Column::Image,
+            Self::Role => user::Column::Role,
+            Self::Banned => user::Column::Banned,
+            Self::BanReason => user::Column::BanReason,
+            Self::BanExpires => user::Column::BanExpires,
+            Self::CreatedAt => user::Column::CreatedAt,
+            Self::UpdatedAt => user::Column::UpdatedAt,
+        }
+    }
+}
+
+/// One filter of list-users: a field compared with one value, or several for `In`/`NotIn`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserFilter {
+    /// The field compared.
+    pub field: UserField,
+    /// How.
+    pub comparison: Comparison,
+    /// With what.
+    pub values: Vec<FieldValue>,
+}
+
+/// The search box of list-users: `email` or `name` holding some text, whatever its case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserSearch {
+    /// [`UserField::Email`] or [`UserField::Name`].
+    pub field: UserField,
+    /// `Contains`, `StartsWith` or `EndsWith`.
+    pub matching: Comparison,
+    /// The text.
+    pub text: String,
+}
+
+/// A page of list-users.
+#[derive(Debug, Clone, Default)]
+pub struct UserPage {
+    /// At most this many users.
+    pub limit: u64,
+    /// Skipping this many first.
+    pub offset: u64,
+    /// Sorted by this field, ascending unless the flag says descending (else by age).
+    pub sort: Option<(UserField, bool)>,
+    /// Only the users the search finds.
+    pub search: Option<UserSearch>,
+    /// Only the users this filter keeps.
+    pub filter: Option<UserFilter>,
+}
+
+/// A page of users and how many the search and filter keep in all.
+pub async fn list(
+    conn: &impl ConnectionTrait,
+    page: &UserPage,
+) -> Result<(Vec<User>, u64), StoreError> {
+    let mut query = user::Entity::find();
+    if let Some(found) = &page.search {
+        query = query.filter(search(found.field.column(), found.matching, &found.text));
+    }
+    if let Some(filter) = &page.filter {
+        query = query.filter(compare(
+            filter.field.column(),
+            filter.comparison,
+            &filter.values,
+        ));
+    }
+    let total = query.clone().count(conn).await?;
+    query = match page.sort {
+        Some((field, descending)) => {
+            let order = if descending { Order::Desc } else { Order::Asc };
+            query.order_by(field.column(), order)
+        }
+        None => query.order_by_asc(user::Column::CreatedAt),
+    };
+    let users = query
+        .order_by_asc(user::Column::Id)
+        .limit(page.limit)
+        .offset(page.offset)
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(User::from)
+        .collect();
+    Ok((users, total))
+}
+
+/// What an admin may change of a user; `None` leaves a field as it is.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct AdminChange {
+    /// New display name.
+    pub name: Option<String>,
+    /// New avatar (`Some(None)` clears it).
+    pub image: Option<Option<String>>,
+    /// New (lower-cased) address.
+    pub email: Option<Email>,
+    /// Whether the address counts as proven.
+    pub email_verified: Option<bool>,
+    /// New roles, comma-joined.
+    pub role: Option<String>,
+}
+
+impl AdminChange {
+    /// Whether the change changes nothing.
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
+/// Applies an admin's change to user `id`; `false` when there is no such user. A taken
+/// address gives [`StoreError::Conflict`].
+pub async fn apply_admin_change(
+    conn: &impl ConnectionTrait,
+    id: &UserId,
+    change: &AdminChange,
+    admin: &UserId,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let mut update = changed_by(admin, now);
+    if let Some(name) = &change.name {
+        update = update.col_expr(user::Column::Name, Expr::value(name.clone()));
+    }
+    if let Some(image) = &change.image {
+        update = update.col_expr(user::Column::Image, Expr::value(image.clone()));
+    }
+    if let Some(email) = &change.email {
+        update = update.col_expr(user::Column::Email, Expr::value(email.as_str()));
+    }
+    if let Some(verified) = change.email_verified {
+        update = update.col_expr(user::Column::EmailVerified, Expr::value(verified));
+    }
+    if let Some(role) = &change.role {
+        update = update.col_expr(user::Column::Role, Expr::value(role.clone()));
+    }
+    let result = update
+        .filter(user::Column::Id.eq(id.as_str()))
+        .exec(conn)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// A ban: why, and until when (`None`: for good).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ban {
+    /// The admin's reason.
+    pub reason: String,
+    /// When it ends by itself.
+    pub expires: Option<DateTime<Utc>>,
+}
+
+/// Bans user `id` (`Some`) or lifts the ban (`None`); `false` when there is no such user.
+pub async fn set_ban(
+    conn: &impl ConnectionTrait,
+    id: &UserId,
+    ban: Option<&Ban>,
+    by: &UserId,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let result = changed_by(by, now)
+        .col_expr(user::Column::Banned, Expr::value(ban.is_some()))
+        .col_expr(
+            user::Column::BanReason,
+            Expr::value(ban.map(|b| b.reason.clone())),
+        )
+        .col_expr(
+            user::Column::BanExpires,
+            Expr::value(ban.and_then(|b| b.expires)),
+        )
+        .filter(user::Column::Id.eq(id.as_str()))
+        .exec(conn)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// An update of user `id` by that user, with the audit fields moved on.
+fn changed_by_self(id: &UserId, now: DateTime<Utc>) -> UpdateMany<user::Entity> {
+    changed_by(id, now)
+}
+
+/// An update by `actor` (the user, or an admin), with the audit fields moved on.
+fn changed_by(actor: &UserId, now: DateTime<Utc>) -> UpdateMany<user::Entity> {
+    user::Entity::update_many()
+        .col_expr(user::Column::UpdatedAt, Expr::value(now))
+        .col_expr(user::Column::UpdatedBy, Expr::value(actor.as_str()))
+        .col_expr(
+            user::Column::Version,
+            Expr::col(user::Column::Version).add(1),
+        )
 }

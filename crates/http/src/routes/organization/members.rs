@@ -48,52 +48,30 @@ pub struct ListMembersQuery {
     pub organization_slug: Option<String>,
 }
 
-fn query_issue(name: &str, message: &str) -> ApiError {
-    ApiError::validation(&[format!("[query.{name}] {message}")])
-}
-
-fn number(name: &str, value: &str) -> Result<u64, ApiError> {
-    value
-        .parse()
-        .map_err(|_| query_issue(name, "Invalid input: expected number, received string"))
-}
-
 impl ListMembersQuery {
     /// Reads the query string's pairs; a parameter other than `filterValue` given twice is
     /// refused, as is an unknown sort direction or a non-number page.
     pub(super) fn parse(query: &str) -> Result<Self, ApiError> {
-        crate::query::refuse_nul(query)?;
-        let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query)
-            .map_err(|_| ApiError::validation(&["[query] Invalid query string".to_owned()]))?;
+        use crate::query::{issue, number, once};
         let mut q = Self::default();
-        for (key, value) in pairs {
-            let once = |slot: &mut Option<String>| {
-                if slot.replace(value.clone()).is_some() {
-                    Err(query_issue(
-                        &key,
-                        "Invalid input: expected string, received array",
-                    ))
-                } else {
-                    Ok(())
-                }
-            };
+        for (key, value) in crate::query::pairs(query)? {
             match key.as_str() {
                 "limit" => q.limit = Some(number("limit", &value)?),
                 "offset" => q.offset = Some(number("offset", &value)?),
-                "sortBy" => once(&mut q.sort_by)?,
+                "sortBy" => once(&mut q.sort_by, &key, value)?,
                 "sortDirection" => {
                     if value != "asc" && value != "desc" {
-                        return Err(query_issue(
+                        return Err(issue(
                             "sortDirection",
                             "Invalid option: expected one of \"asc\"|\"desc\"",
                         ));
                     }
-                    once(&mut q.sort_direction)?
+                    once(&mut q.sort_direction, &key, value)?
                 }
-                "filterField" => once(&mut q.filter_field)?,
-                "filterOperator" => once(&mut q.filter_operator)?,
-                "organizationId" => once(&mut q.organization_id)?,
-                "organizationSlug" => once(&mut q.organization_slug)?,
+                "filterField" => once(&mut q.filter_field, &key, value)?,
+                "filterOperator" => once(&mut q.filter_operator, &key, value)?,
+                "organizationId" => once(&mut q.organization_id, &key, value)?,
+                "organizationSlug" => once(&mut q.organization_slug, &key, value)?,
                 "filterValue" => q.filter_value.get_or_insert_with(Vec::new).push(value),
                 _ => {}
             }
