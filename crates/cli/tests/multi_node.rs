@@ -162,6 +162,56 @@ async fn an_organization_renamed_on_one_node_is_renamed_in_sessions_on_every_nod
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_ban_on_one_node_ends_the_users_sessions_on_every_node_and_refuses_new_ones() {
+    // Five minutes of cookie cache and the in-process caches: both must let go.
+    let cluster = Cluster::start(&[("SESSION_COOKIE_CACHE_MAX_AGE", "300".into())]).await;
+    cluster.sign_up(0, "root@example.com").await;
+    make_admin(&cluster, "root@example.com").await;
+    let root = cluster.sign_in(0, "root@example.com").await;
+    let mallory = cluster.sign_up(0, "mallory@example.com").await;
+    let mallory_id = cluster.get_session(0, &mallory, true).await["user"]["id"].clone();
+    for node in 1..3 {
+        for _ in 0..2 {
+            assert!(cluster.get_session(node, &mallory, false).await.is_object());
+        }
+    }
+
+    let (status, _) = cluster
+        .post(
+            0,
+            "/api/auth/admin/ban-user",
+            &json!({ "userId": mallory_id }),
+            Some(&root),
+        )
+        .await;
+    assert_eq!(status, 200);
+
+    cluster
+        .assert_nodes_forget_within_a_second(&mallory, false)
+        .await;
+    let body = json!({ "email": "mallory@example.com", "password": PASSWORD });
+    let (status, _) = cluster
+        .post(2, "/api/auth/sign-in/email", &body, None)
+        .await;
+    assert_eq!(status, 403, "a banned user cannot sign in on another node");
+}
+
+/// Gives a user the `admin` role straight in the database (as `user create --role admin`
+/// would have).
+async fn make_admin(cluster: &Cluster, email: &str) {
+    use beep_store::ConnectionTrait as _;
+    cluster
+        .db
+        .store
+        .conn()
+        .execute_unprepared(&format!(
+            r#"UPDATE "user" SET role = 'admin' WHERE email = '{email}'"#
+        ))
+        .await
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_sign_in_rate_limit_is_counted_across_all_nodes() {
     let cluster = Cluster::start(&[("RATE_LIMIT_ENABLED", "true".into())]).await;
 

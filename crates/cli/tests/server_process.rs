@@ -362,6 +362,93 @@ async fn migrate_and_user_create_make_a_user_who_can_sign_in() {
 }
 
 #[tokio::test]
+async fn user_create_with_the_admin_role_bootstraps_the_first_admin() {
+    let dir = temp_dir();
+    let data = dir.to_str().unwrap();
+    let env = [
+        ("BEEP_IAM_DATA_DIR", data),
+        ("PASSWORD_HASH_MEMORY_KIB", "1024"),
+        ("PASSWORD_HASH_ITERATIONS", "1"),
+    ];
+    let password = Some(format!("{PASSWORD}\n"));
+
+    let admin = run(
+        &[
+            "user",
+            "create",
+            "--email",
+            "root@example.com",
+            "--role",
+            "admin",
+        ],
+        &env,
+        password.as_deref(),
+    );
+    let typo = run(
+        &[
+            "user",
+            "create",
+            "--email",
+            "typo@example.com",
+            "--role",
+            "admni",
+        ],
+        &env,
+        password.as_deref(),
+    );
+    let plain = run(
+        &["user", "create", "--email", "plain@example.com"],
+        &env,
+        password.as_deref(),
+    );
+
+    assert!(
+        admin.status.success(),
+        "{}",
+        String::from_utf8_lossy(&admin.stderr)
+    );
+    assert!(String::from_utf8_lossy(&admin.stdout).contains("with role admin"));
+    assert!(!typo.status.success(), "an unknown role is refused");
+    assert!(plain.status.success());
+    let mut server = Server::start(&dir, &[]);
+    server.wait_ready().await;
+    let list = server.url("/api/auth/admin/list-users");
+    let sign_in = server.url("/api/auth/sign-in/email");
+    let (_, _, headers) = post(
+        &sign_in,
+        json!({"email": "root@example.com", "password": PASSWORD}),
+        None,
+    )
+    .await;
+    let root = session_cookie(&headers);
+    let (_, _, headers) = post(
+        &sign_in,
+        json!({"email": "plain@example.com", "password": PASSWORD}),
+        None,
+    )
+    .await;
+    let plain = session_cookie(&headers);
+    let client = reqwest::Client::new();
+    let as_root = client
+        .get(&list)
+        .header("cookie", &root)
+        .send()
+        .await
+        .unwrap();
+    let as_plain = client
+        .get(&list)
+        .header("cookie", &plain)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(as_root.status(), 200);
+    let listed: Value = as_root.json().await.unwrap();
+    assert_eq!(listed["total"], 2, "the typo made no user: {listed}");
+    assert_eq!(as_plain.status(), 403);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test]
 async fn sigterm_lets_in_flight_requests_finish() {
     let dir = temp_dir();
     // Real OWASP parameters, so the sign-ins are still hashing when the signal lands.

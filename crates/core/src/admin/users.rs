@@ -196,9 +196,6 @@ fn filter_of(query: &UserListQuery) -> Result<Option<UserFilter>, AuthError> {
 }
 
 fn sort_of(query: &UserListQuery) -> Result<Option<(UserField, bool)>, AuthError> {
-    let Some(name) = query.sort_by.as_deref() else {
-        return Ok(None);
-    };
     let descending = match query.sort_direction.as_deref().unwrap_or("asc") {
         "asc" => false,
         "desc" => true,
@@ -208,6 +205,9 @@ fn sort_of(query: &UserListQuery) -> Result<Option<(UserField, bool)>, AuthError
                 reason: "Invalid option: expected one of \"asc\"|\"desc\"".to_owned(),
             });
         }
+    };
+    let Some(name) = query.sort_by.as_deref() else {
+        return Ok(None);
     };
     Ok(Some((user_field("sortBy", name)?, descending)))
 }

@@ -62,6 +62,8 @@ pub struct Options {
     pub jwt_session_header: bool,
     /// API keys (`API_KEY_*`).
     pub api_key: beep_core::api_keys::ApiKeyConfig,
+    /// The admin API (`ADMIN_*`).
+    pub admin: beep_core::admin::AdminConfig,
 }
 
 impl Options {
@@ -95,6 +97,7 @@ impl Default for Options {
             jwt_algorithm: beep_core::jwt::JwtAlgorithm::EdDsa,
             jwt_session_header: true,
             api_key: beep_core::api_keys::ApiKeyConfig::default(),
+            admin: beep_core::admin::AdminConfig::default(),
         }
     }
 }
@@ -178,6 +181,7 @@ impl TestServer {
                 ..beep_core::jwt::JwtConfig::for_base_url(&public)
             },
             api_key: options.api_key.clone(),
+            admin: options.admin.clone(),
             secret: Secret::new(SECRET.to_owned()),
             ..AuthConfig::default()
         };

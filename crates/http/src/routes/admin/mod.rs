@@ -6,8 +6,8 @@ pub(crate) mod openapi;
 mod requests;
 mod wire;
 
-use crate::cookies::{ADMIN_SESSION, DONT_REMEMBER};
-use crate::current_session::{CurrentSession, clear_session, issue_session, presented_token};
+use crate::cookies::{ADMIN_SESSION, DONT_REMEMBER, SESSION_DATA};
+use crate::current_session::{CurrentSession, issue_session, presented_token};
 use crate::error::ApiError;
 use crate::query::Query;
 use crate::routes::RequestClient;
@@ -295,7 +295,11 @@ async fn impersonate_user(
     let max_age = u64::try_from(state.auth.config().session.expires_in.num_seconds()).ok();
     let mut response = signed_in_json(&signed).into_response();
     let headers = response.headers_mut();
-    clear_session(&state, headers);
+    // The new session's cookies replace the admin's (a stale cookie cache is dropped when
+    // none replaces it).
+    if state.settings.cookies.cache_max_age.is_none() {
+        headers.append(header::SET_COOKIE, jar.expire(SESSION_DATA));
+    }
     headers.append(header::SET_COOKIE, jar.set(ADMIN_SESSION, &kept, max_age));
     issue_session(
         &state,
