@@ -9,7 +9,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createAuthClient } from "better-auth/client";
 import { getCookieCache } from "better-auth/cookies";
-import { jwtClient, organizationClient, twoFactorClient } from "better-auth/client/plugins";
+import { adminClient, jwtClient, organizationClient, twoFactorClient } from "better-auth/client/plugins";
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from "jose";
 import { apiKeyClient } from "@better-auth/api-key/client";
 
@@ -26,6 +26,10 @@ const SECRET = process.env.BETTER_AUTH_SECRET;
 // Where the SMTP sink (scripts/smtp_sink.py) writes each received mail as JSON; compat/run.sh
 // sets it. Without it the mail tests are skipped.
 const MAIL_DIR = process.env.BEEP_IAM_MAIL_DIR;
+// An admin that compat/run.sh made with `beep-iam user create --role admin`; without it the
+// admin tests that need one are skipped.
+const ADMIN_EMAIL = process.env.BEEP_IAM_ADMIN_EMAIL;
+const ADMIN_PASSWORD = process.env.BEEP_IAM_ADMIN_PASSWORD;
 
 const TIMEOUT = { timeout: 15_000 };
 
@@ -1243,4 +1247,42 @@ test("apiKeyClient: a bogus key is refused; server-only settings are refused", T
   keys.token = dev.token;
   assertError(await keys.client.apiKey.create({ remaining: 1000 }), 400, "SERVER_ONLY_PROPERTY", "remaining from a client");
   assert.equal(ok(await keys.client.apiKey.list(), "apiKey.list").total, 0);
+});
+
+// ---------------------------------------------------------------------------------------------
+// Admin (adminClient; compat/run.sh bootstraps the admin with `beep-iam user create --role admin`)
+
+test("adminClient: list-users is refused for a non-admin; has-permission says no", TIMEOUT, async () => {
+  const { dev } = await newUser("not-admin");
+  const plain = device([adminClient()]);
+  plain.token = dev.token;
+
+  assertError(await plain.client.admin.listUsers({ query: {} }), 403, "YOU_ARE_NOT_ALLOWED_TO_LIST_USERS", "list-users");
+  const perm = ok(await plain.client.admin.hasPermission({ permissions: { user: ["list"] } }), "has-permission");
+  assert.deepEqual(perm, { error: null, success: false });
+  const anonymous = device([adminClient()]);
+  const { error } = await anonymous.client.admin.listUsers({ query: {} });
+  assert.equal(error?.status, 401, JSON.stringify(error));
+});
+
+test("adminClient: an admin finds, bans and unbans a user", { ...TIMEOUT, skip: !ADMIN_EMAIL && "no admin (BEEP_IAM_ADMIN_EMAIL)" }, async () => {
+  const { dev: adminDev } = await signInOnNewDevice({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD });
+  const root = device([adminClient()]);
+  root.token = adminDev.token;
+  const { creds, signUp } = await newUser("banned");
+
+  const found = ok(await root.client.admin.listUsers({ query: { searchValue: creds.email.toUpperCase(), limit: 5 } }), "list-users");
+  assert.equal(found.total, 1);
+  assert.equal(found.users[0].id, signUp.user.id);
+  assert.equal(found.limit, 5);
+  const banned = ok(await root.client.admin.banUser({ userId: signUp.user.id, banReason: "compat" }), "ban-user");
+  assert.equal(banned.user.banned, true);
+  assert.equal(banned.user.banReason, "compat");
+
+  const refused = await device().client.signIn.email({ email: creds.email, password: creds.password });
+  assertError(refused, 403, "BANNED_USER", "sign-in while banned");
+  ok(await root.client.admin.unbanUser({ userId: signUp.user.id }), "unban-user");
+  ok(await device().client.signIn.email({ email: creds.email, password: creds.password }), "sign-in after unban");
+  const sessions = ok(await root.client.admin.listUserSessions({ userId: signUp.user.id }), "list-user-sessions");
+  assert.equal(sessions.sessions.length, 1, "the ban ended the sign-up session; the new sign-in is the one");
 });

@@ -72,18 +72,27 @@ done
 idp_port=$(awk '/LISTENING/ {print $2}' "$tmp/idp.out")
 [ -n "$idp_port" ] || { echo "run.sh: the OpenID provider did not start" >&2; cat "$tmp/idp.log" >&2; exit 1; }
 
+# The first admin, made as an operator would: `beep-iam user create --role admin`.
+admin_email=compat-admin@example.com
+admin_password=Compat-Admin-Passphrase-0123
+db_url=${DATABASE_URL:-sqlite://$tmp/compat.db?mode=rwc}
+printf '%s\n' "$admin_password" | BEEP_IAM_ENV=development BETTER_AUTH_SECRET=$SECRET DATABASE_URL=$db_url \
+  BEEP_IAM_DATA_DIR=$tmp "$BIN" user create --email "$admin_email" --name Admin --role admin >"$tmp/admin.log" 2>&1 \
+  || { echo "run.sh: could not create the admin" >&2; cat "$tmp/admin.log" >&2; exit 1; }
+
 OAUTH_PROVIDER_NAMES=idp OAUTH_PROVIDER_IDP_ISSUER=http://127.0.0.1:$idp_port \
 OAUTH_PROVIDER_IDP_CLIENT_ID=beep-test OAUTH_PROVIDER_IDP_CLIENT_SECRET=beep-test-secret \
 EMAIL_TRANSPORT=smtp SMTP_URL=smtp://127.0.0.1:$sink_port EMAIL_POLL_INTERVAL_MS=100 \
 API_KEY_SESSIONS=true BEEP_IAM_ENV=development HOST=127.0.0.1 PORT=$port BETTER_AUTH_URL=$url BETTER_AUTH_SECRET=$SECRET \
-  DATABASE_URL=${DATABASE_URL:-sqlite://$tmp/compat.db?mode=rwc} BEEP_IAM_DATA_DIR=$tmp RATE_LIMIT_ENABLED=false \
+  DATABASE_URL=$db_url BEEP_IAM_DATA_DIR=$tmp RATE_LIMIT_ENABLED=false \
   "$BIN" serve >"$tmp/server.log" 2>&1 &
 server_pid=$!
 
 wait_ready "$url" "$server_pid"
 
 set +e
-BEEP_IAM_URL=$url BEEP_IAM_IDP=http://127.0.0.1:$idp_port BETTER_AUTH_SECRET=$SECRET BEEP_IAM_MAIL_DIR=$tmp/mail node --test compat/compat.test.mjs
+BEEP_IAM_URL=$url BEEP_IAM_IDP=http://127.0.0.1:$idp_port BETTER_AUTH_SECRET=$SECRET BEEP_IAM_MAIL_DIR=$tmp/mail \
+  BEEP_IAM_ADMIN_EMAIL=$admin_email BEEP_IAM_ADMIN_PASSWORD=$admin_password node --test compat/compat.test.mjs
 status=$?
 
 # Passkeys in headless Chromium (COMPAT_BROWSER=0 skips it). WebAuthn refuses an IP address as

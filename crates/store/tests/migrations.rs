@@ -4,6 +4,8 @@
 //! users keep their rows, with two-factor off. Migration 6: passkeys, one per credential id.
 //! Migration 7: JWT signing keys, by algorithm, with or without an expiry. Migration 8: API
 //! keys, owned by exactly one user or organization, one per digest, gone with their owner.
+//! Migration 9: users get the `user` role and no ban; impersonation sessions go with their
+//! admin.
 
 use beep_domain::{Email, InvitationId, OrganizationId, TeamId, UserId};
 use beep_store::repos::{invitations, members, teams};
@@ -291,4 +293,60 @@ async fn on_sqlite_a_schema_7_database_takes_api_keys() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn on_postgres_a_schema_7_database_takes_api_keys() {
     a_schema_7_database_takes_api_keys(Backend::Postgres).await;
+}
+
+/// Migration 9 on a database with a user and a session: the user gets the `user` role and
+/// no ban, the session no impersonator, and an impersonation session goes with its admin.
+async fn a_schema_8_database_takes_roles_and_bans(backend: Backend) {
+    let db = TestDb::at_version(backend, 8).await;
+    let conn = db.store.conn();
+    for (id, email) in [
+        ("user_r", "rae@example.com"),
+        ("user_a", "root@example.com"),
+    ] {
+        conn.execute_unprepared(&format!(
+            "INSERT INTO \"user\" (id, name, email, email_verified, created_at, updated_at, version) VALUES ('{id}', 'R', '{email}', true, '{NOW}', '{NOW}', 1)"
+        ))
+        .await
+        .unwrap();
+    }
+
+    db.store.migrate().await.unwrap();
+
+    let user = beep_store::repos::users::find_by_id(conn, &UserId::unchecked("user_r"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(user.role, "user");
+    assert!(!user.banned && user.ban_reason.is_none() && user.ban_expires.is_none());
+    conn.execute_unprepared(&format!(
+        "INSERT INTO session (id, token_digest, user_id, expires_at, ip_address, user_agent, remember_me, organization_context, impersonated_by, created_at, updated_at, version) VALUES ('sess_i', 'd', 'user_r', '{NOW}', '', '', false, '{{}}', 'user_a', '{NOW}', '{NOW}', 1)"
+    ))
+    .await
+    .unwrap();
+    let unknown_admin = conn
+        .execute_unprepared(&format!(
+            "INSERT INTO session (id, token_digest, user_id, expires_at, ip_address, user_agent, remember_me, organization_context, impersonated_by, created_at, updated_at, version) VALUES ('sess_j', 'e', 'user_r', '{NOW}', '', '', false, '{{}}', 'user_nobody', '{NOW}', '{NOW}', 1)"
+        ))
+        .await;
+    conn.execute_unprepared("DELETE FROM \"user\" WHERE id = 'user_a'")
+        .await
+        .unwrap();
+
+    assert!(unknown_admin.is_err(), "an impersonator who is no user");
+    assert_eq!(
+        count_rows(conn, "session").await,
+        0,
+        "the impersonation outlived its admin"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_sqlite_a_schema_8_database_takes_roles_and_bans() {
+    a_schema_8_database_takes_roles_and_bans(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_postgres_a_schema_8_database_takes_roles_and_bans() {
+    a_schema_8_database_takes_roles_and_bans(Backend::Postgres).await;
 }

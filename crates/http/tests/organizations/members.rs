@@ -223,7 +223,11 @@ async fn list_members_pages_sorts_and_filters_with_a_total(backend: Backend) {
         "the total counts the filtered members"
     );
     assert_eq!(several.json["total"], 2);
-    assert_eq!(wildcard.json["total"], 0, "a % in a value matches a %");
+    assert_eq!(
+        wildcard.json["total"], 0,
+        "a % in a value matches a %: {}",
+        wildcard.text
+    );
 }
 
 async fn list_members_refuses_bad_queries_and_strangers(backend: Backend) {

@@ -77,7 +77,7 @@ pub(crate) fn compare(
         Some(FieldValue::Text(text)) => escape_like(text),
         _ => String::new(),
     };
-    let like = |pattern: String| Expr::col(column).like(LikeExpr::new(pattern).escape('\\'));
+    let like = |pattern: String| qualified(column).like(LikeExpr::new(pattern).escape('\\'));
     match comparison {
         Comparison::Eq => column.eq(first),
         Comparison::Ne => column.ne(first),
@@ -101,7 +101,12 @@ pub(crate) fn search(column: impl ColumnTrait, matching: Comparison, text: &str)
         Comparison::EndsWith => format!("%{text}"),
         _ => format!("%{text}%"),
     };
-    Expr::expr(Func::lower(Expr::col(column))).like(LikeExpr::new(pattern).escape('\\'))
+    Expr::expr(Func::lower(qualified(column))).like(LikeExpr::new(pattern).escape('\\'))
+}
+
+/// `table.column`: lists join other tables (users), where a bare name can be ambiguous.
+fn qualified(column: impl ColumnTrait) -> Expr {
+    Expr::col((column.entity_name(), column))
 }
 
 /// `%`, `_` and the escape character itself, escaped for `LIKE … ESCAPE '\'`.

@@ -207,7 +207,8 @@ pub(crate) fn operations() -> Vec<Op> {
                 "400",
                 "`YOU_ARE_NOT_IMPERSONATING_ANYONE`, or `FAILED_TO_FIND_ADMIN_SESSION` (the \
                  `admin_session` cookie is missing, forged or its session ended)",
-            ),
+            )
+            .error("403", &forbidden("")),
         post("/admin/has-permission", "adminHasPermission", "Check admin permissions")
             .description(
                 "Whether the caller may do all of `permissions` (resources `user` and \
@@ -215,6 +216,7 @@ pub(crate) fn operations() -> Vec<Op> {
             )
             .body_of::<AdminPermissionBody>(json!({"permissions": {"user": ["ban"]}}))
             .ok_of::<AdminPermissionJson>("`{error: null, success}`")
-            .error("400", &bad_request("")),
+            .error("400", &bad_request(""))
+            .error("403", &forbidden("")),
     ]
 }
