@@ -30,7 +30,7 @@ max_examples=${SCHEMATHESIS_MAX_EXAMPLES:-100}
 # prints it, so a failure can still be replayed).
 seed=${SCHEMATHESIS_SEED:-20261122}
 # Hard bound on each run, whatever the examples count asks for.
-run_timeout=${SCHEMATHESIS_TIMEOUT:-300}
+run_timeout=${SCHEMATHESIS_TIMEOUT:-480}
 
 scripts/python-env.sh
 if [ ! -x "$BIN" ]; then

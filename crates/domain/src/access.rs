@@ -80,6 +80,13 @@ impl PermissionRequest {
         )]))
     }
 
+    /// Whether the request asks for `action` on `resource`.
+    pub(crate) fn wants(&self, resource: &str, action: &str) -> bool {
+        self.0
+            .get(resource)
+            .is_some_and(|actions| actions.iter().any(|a| a == action))
+    }
+
     /// Whether a role allowing `grants` allows all of it.
     pub(crate) fn granted_by(&self, grants: Grants) -> bool {
         !self.0.is_empty()

@@ -29,26 +29,8 @@ pub const ADMIN_STATEMENTS: Grants = &[
     ("session", &["list", "revoke", "delete"]),
 ];
 
-/// What an admin role allows: all but impersonating other admins.
-const ADMIN_ROLE: Grants = &[
-    (
-        "user",
-        &[
-            "create",
-            "list",
-            "set-role",
-            "ban",
-            "impersonate",
-            "delete",
-            "set-password",
-            "set-email",
-            "set-phone",
-            "get",
-            "update",
-        ],
-    ),
-    ("session", &["list", "revoke", "delete"]),
-];
+/// The one statement an admin role lacks: impersonating other admins.
+const ADMINS_ONLY_BY_LIST: (&str, &str) = ("user", "impersonate-admins");
 
 /// How far a user reaches in the admin API.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,7 +48,10 @@ impl AdminReach {
     pub fn allows(self, request: &PermissionRequest) -> bool {
         match self {
             Self::None => false,
-            Self::AdminRole => request.granted_by(ADMIN_ROLE),
+            Self::AdminRole => {
+                !request.wants(ADMINS_ONLY_BY_LIST.0, ADMINS_ONLY_BY_LIST.1)
+                    && request.granted_by(ADMIN_STATEMENTS)
+            }
             Self::Everything => request.granted_by(ADMIN_STATEMENTS),
         }
     }

@@ -196,6 +196,16 @@ impl OneOrMany {
     }
 }
 
+/// has-permission takes `permissions` or its older name `permission`, exactly one of them
+/// (better-auth's `z.xor`).
+pub fn one_permission_set<T>(permissions: Option<&T>, permission: Option<&T>) -> Vec<String> {
+    match (permissions, permission) {
+        (Some(_), Some(_)) => vec!["[body] Invalid input: more than one option matched".into()],
+        (None, None) => vec!["[body] Invalid input".into()],
+        _ => Vec::new(),
+    }
+}
+
 /// For `Option<Option<T>>` fields: absent is `None`, `null` is `Some(None)`.
 pub fn present<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
 where

@@ -164,7 +164,7 @@ async fn set_role(
     Typed(body): Typed<SetRoleBody>,
 ) -> Result<Json<UserEnvelopeJson>, ApiError> {
     let caller = caller(current)?;
-    let roles = body.role.names();
+    let roles = body.role.into_vec();
     let user = state
         .auth
         .admin_set_role(&caller, &body.user_id, &roles)

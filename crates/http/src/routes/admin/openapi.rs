@@ -24,7 +24,6 @@ pub(crate) fn schemas() -> Vec<(String, RefOr<Schema>)> {
     collect::<CreateUserData>(&mut all);
     collect::<UpdateUserBody>(&mut all);
     collect::<UpdateUserData>(&mut all);
-    collect::<RoleValue>(&mut all);
     collect::<SetRoleBody>(&mut all);
     collect::<BanUserBody>(&mut all);
     collect::<UserIdBody>(&mut all);
@@ -83,6 +82,7 @@ pub(crate) fn operations() -> Vec<Op> {
         get("/admin/get-user", "adminGetUser", "Read a user")
             .params_of::<GetUserQuery>()
             .ok_of::<crate::wire::UserJson>("The user")
+            .error("400", "`VALIDATION_ERROR`: no `id`")
             .error("403", &refused("YOU_ARE_NOT_ALLOWED_TO_GET_USER"))
             .error("404", NOT_FOUND),
         post("/admin/create-user", "adminCreateUser", "Create a user")

@@ -3,7 +3,7 @@
 
 use crate::error::ApiError;
 use crate::query::{issue, number, once};
-use crate::typed_body::{Checked, present, too_short};
+use crate::typed_body::{Checked, OneOrMany, one_permission_set, present, too_short};
 use beep_core::admin::{AdminUserChange, NewUserByAdmin, UserListQuery};
 use beep_domain::Secret;
 use chrono::{DateTime, Utc};
@@ -11,26 +11,6 @@ use serde::Deserialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use utoipa::{IntoParams, ToSchema};
-
-/// One role or several (`"admin"`, `["admin", "user"]`).
-#[derive(Debug, Clone, Deserialize, ToSchema)]
-#[serde(untagged)]
-pub enum RoleValue {
-    /// One role (or several, comma-joined).
-    One(String),
-    /// Several roles.
-    Several(Vec<String>),
-}
-
-impl RoleValue {
-    /// The role names as given.
-    pub fn names(self) -> Vec<String> {
-        match self {
-            Self::One(role) => vec![role],
-            Self::Several(roles) => roles,
-        }
-    }
-}
 
 /// The query of `GET /admin/list-users`.
 #[derive(Debug, Default, IntoParams)]
@@ -126,7 +106,7 @@ pub struct CreateUserBody {
     pub name: String,
     /// Roles (default `user`); needs `user:set-role`.
     #[serde(default)]
-    pub role: Option<RoleValue>,
+    pub role: Option<OneOrMany>,
     /// Further fields of the user.
     #[serde(default)]
     pub data: Option<CreateUserData>,
@@ -144,7 +124,7 @@ pub struct CreateUserData {
     pub email_verified: Option<bool>,
     /// Roles, when `role` is not given.
     #[serde(default)]
-    pub role: Option<RoleValue>,
+    pub role: Option<OneOrMany>,
 }
 
 impl Checked for CreateUserBody {
@@ -168,7 +148,7 @@ impl CreateUserBody {
             email: self.email,
             name: self.name,
             password: self.password.map(Secret::new),
-            roles: self.role.or(data.role).map(RoleValue::names),
+            roles: self.role.or(data.role).map(OneOrMany::into_vec),
             image: data.image,
             email_verified: data.email_verified.unwrap_or(false),
         }
@@ -206,7 +186,7 @@ pub struct UpdateUserData {
     pub email_verified: Option<bool>,
     /// Roles (`user:set-role`).
     #[serde(default)]
-    pub role: Option<RoleValue>,
+    pub role: Option<OneOrMany>,
     /// Banned or not (`user:ban`); banning ends the user's sessions.
     #[serde(default)]
     pub banned: Option<bool>,
@@ -236,7 +216,7 @@ impl UpdateUserData {
             image: self.image,
             email: self.email,
             email_verified: self.email_verified,
-            roles: self.role.map(RoleValue::names),
+            roles: self.role.map(OneOrMany::into_vec),
             banned: self.banned,
             ban_reason: self.ban_reason,
             ban_expires: self.ban_expires,
@@ -251,7 +231,7 @@ pub struct SetRoleBody {
     /// The user's id.
     pub user_id: String,
     /// The new roles: `user` or an admin role.
-    pub role: RoleValue,
+    pub role: OneOrMany,
 }
 
 impl Checked for SetRoleBody {}
@@ -333,10 +313,6 @@ pub struct AdminPermissionBody {
 
 impl Checked for AdminPermissionBody {
     fn check(&self) -> Vec<String> {
-        match (&self.permissions, &self.permission) {
-            (Some(_), Some(_)) => vec!["[body] Invalid input: more than one option matched".into()],
-            (None, None) => vec!["[body] Invalid input".into()],
-            _ => Vec::new(),
-        }
+        one_permission_set(self.permissions.as_ref(), self.permission.as_ref())
     }
 }

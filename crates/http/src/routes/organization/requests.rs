@@ -2,7 +2,7 @@
 //! described in the OpenAPI document by its `ToSchema` derive. Unknown fields are ignored,
 //! as better-auth's zod objects strip them.
 
-use crate::typed_body::{Checked, OneOrMany, present, too_short};
+use crate::typed_body::{Checked, OneOrMany, one_permission_set, present, too_short};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use utoipa::{IntoParams, ToSchema};
@@ -262,11 +262,7 @@ pub struct HasPermissionBody {
 
 impl Checked for HasPermissionBody {
     fn check(&self) -> Vec<String> {
-        match (&self.permissions, &self.permission) {
-            (Some(_), Some(_)) => vec!["[body] Invalid input: more than one option matched".into()],
-            (None, None) => vec!["[body] Invalid input".into()],
-            _ => Vec::new(),
-        }
+        one_permission_set(self.permissions.as_ref(), self.permission.as_ref())
     }
 }
 
