@@ -122,7 +122,8 @@ pub async fn sign_in(
 
 /// The cookies of a fresh login: the session's, and a cleared `dont_remember` when the user
 /// asked to be remembered (a normal login ends an earlier "don't remember me").
-fn set_login_cookies(state: &AppState, response: &mut Response, signed: &SignedIn) {
+/// The cookies of a sign-in: the session's, and a remembered session drops `dont_remember`.
+pub(crate) fn set_login_cookies(state: &AppState, response: &mut Response, signed: &SignedIn) {
     issue_session(
         state,
         response.headers_mut(),

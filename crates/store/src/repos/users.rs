@@ -78,7 +78,7 @@ pub async fn update_profile(
     change: &ProfileChange,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    let mut update = changed_by_self(id, now);
+    let mut update = changed_by(id, now);
     if let Some(name) = &change.name {
         update = update.col_expr(user::Column::Name, Expr::value(name.clone()));
     }
@@ -133,7 +133,7 @@ pub async fn mark_email_verified(
     email: &Email,
     now: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
-    let result = changed_by_self(id, now)
+    let result = changed_by(id, now)
         .col_expr(user::Column::EmailVerified, Expr::value(true))
         .filter(user::Column::Id.eq(id.as_str()))
         .filter(user::Column::Email.eq(email.as_str()))
@@ -151,7 +151,7 @@ pub async fn change_email(
     to: &Email,
     now: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
-    let result = changed_by_self(id, now)
+    let result = changed_by(id, now)
         .col_expr(user::Column::Email, Expr::value(to.as_str()))
         .col_expr(user::Column::EmailVerified, Expr::value(true))
         .filter(user::Column::Id.eq(id.as_str()))
@@ -169,7 +169,7 @@ pub async fn set_two_factor_enabled(
     enabled: bool,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    changed_by_self(id, now)
+    changed_by(id, now)
         .col_expr(user::Column::TwoFactorEnabled, Expr::value(enabled))
         .filter(user::Column::Id.eq(id.as_str()))
         .exec(conn)
@@ -380,11 +380,6 @@ pub async fn set_ban(
         .exec(conn)
         .await?;
     Ok(result.rows_affected == 1)
-}
-
-/// An update of user `id` by that user, with the audit fields moved on.
-fn changed_by_self(id: &UserId, now: DateTime<Utc>) -> UpdateMany<user::Entity> {
-    changed_by(id, now)
 }
 
 /// An update by `actor` (the user, or an admin), with the audit fields moved on.

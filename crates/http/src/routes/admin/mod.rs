@@ -330,12 +330,10 @@ async fn stop_impersonating(
         .admin_stop_impersonating(&current, admin_token.as_ref())
         .await?;
     let mut response = signed_in_json(&admin).into_response();
-    let headers = response.headers_mut();
-    issue_session(&state, headers, &admin.token, &admin.session, &admin.user);
-    if admin.session.remember_me {
-        headers.append(header::SET_COOKIE, jar.expire(DONT_REMEMBER));
-    }
-    headers.append(header::SET_COOKIE, jar.expire(ADMIN_SESSION));
+    crate::routes::credentials::set_login_cookies(&state, &mut response, &admin);
+    response
+        .headers_mut()
+        .append(header::SET_COOKIE, jar.expire(ADMIN_SESSION));
     Ok(response)
 }
 
