@@ -126,6 +126,14 @@ fn round_trip(jar: &CookieJar, u: &mut Unstructured<'_>) -> ArbitraryResult<()> 
         email_verified: u.arbitrary()?,
         image: u.arbitrary()?,
         two_factor_enabled: u.arbitrary()?,
+        role: u.arbitrary()?,
+        banned: u.arbitrary()?,
+        ban_reason: u.arbitrary()?,
+        ban_expires: if u.arbitrary()? {
+            Some(time(u, NOW_MS, NOW_MS + 60 * DAY_MS)?)
+        } else {
+            None
+        },
         audit: audit.clone(),
     };
     let organization_context = if u.arbitrary()? {
@@ -146,6 +154,11 @@ fn round_trip(jar: &CookieJar, u: &mut Unstructured<'_>) -> ArbitraryResult<()> 
         active_organization_id: None,
         active_team_id: None,
         organization_context,
+        impersonated_by: if u.arbitrary()? {
+            Some(UserId::from_trusted(u.arbitrary()?))
+        } else {
+            None
+        },
         audit,
     };
     let max_age_ms = u.int_in_range(-1000..=7 * DAY_MS)?;
