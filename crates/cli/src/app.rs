@@ -149,6 +149,7 @@ fn build_auth(
         jwt: config.jwt.to_core(&config.effective_base_url()),
         api_key: config.api_key.to_core(),
         admin: config.admin.to_core(),
+        oauth_provider: config.oauth_provider.to_core(&config.effective_base_url()),
         secret,
     };
     Auth::with_session_cache(store, Arc::new(SystemClock), auth_config, session_cache)

@@ -5,6 +5,7 @@ use crate::admin_config::AdminSettings;
 use crate::api_key_config::ApiKeySettings;
 use crate::email_config::{EmailFile, EmailSettings};
 use crate::jwt_config::JwtSettings;
+use crate::oauth_provider_config::OAuthProviderSettings;
 use crate::organization_config::{OrganizationFile, OrganizationSettings};
 use crate::passkey_config::PasskeySettings;
 use crate::scale_config::{ScaleFile, ScaleSettings};
@@ -91,6 +92,8 @@ pub struct Config {
     pub api_key: ApiKeySettings,
     /// The admin API.
     pub admin: AdminSettings,
+    /// The OAuth / OpenID provider.
+    pub oauth_provider: OAuthProviderSettings,
 }
 
 /// The optional TOML file; every key is optional and named like the field above. No `Debug`:
@@ -159,6 +162,7 @@ impl Default for Config {
             jwt: JwtSettings::default(),
             api_key: ApiKeySettings::default(),
             admin: AdminSettings::default(),
+            oauth_provider: OAuthProviderSettings::default(),
         }
     }
 }
@@ -324,6 +328,7 @@ impl Config {
         self.jwt.apply_env(env)?;
         self.api_key.apply_env(env)?;
         self.admin.apply_env(env)?;
+        self.oauth_provider.apply_env(env)?;
         Ok(())
     }
 
@@ -451,6 +456,7 @@ impl Config {
             + &self.jwt.describe(&self.effective_base_url())
             + &self.api_key.describe()
             + &self.admin.describe()
+            + &self.oauth_provider.describe()
     }
 }
 

@@ -6,6 +6,7 @@ mod app;
 mod config;
 mod email_config;
 mod jwt_config;
+mod oauth_provider_config;
 mod organization_config;
 mod passkey_config;
 mod scale_config;

@@ -192,6 +192,8 @@ pub struct AuthConfig {
     pub api_key: crate::api_keys::ApiKeyConfig,
     /// The admin API.
     pub admin: crate::admin::AdminConfig,
+    /// The OAuth / OpenID provider.
+    pub oauth_provider: crate::oauth_provider::OAuthProviderConfig,
     /// The server secret; keys for data sealed at rest (mail bodies in the outbox) are derived
     /// from it. The default is random per process, so set it wherever nodes share a database.
     pub secret: Secret<String>,
@@ -214,6 +216,7 @@ impl Default for AuthConfig {
             jwt: crate::jwt::JwtConfig::default(),
             api_key: crate::api_keys::ApiKeyConfig::default(),
             admin: crate::admin::AdminConfig::default(),
+            oauth_provider: crate::oauth_provider::OAuthProviderConfig::default(),
             secret: Secret::new(crate::tokens::random_alphanumeric(48)),
         }
     }

@@ -101,6 +101,9 @@ pub enum AuthError {
     /// An API-key request was refused.
     #[error(transparent)]
     ApiKey(#[from] crate::api_keys::ApiKeyError),
+    /// An OAuth provider request was refused.
+    #[error(transparent)]
+    OAuth(#[from] crate::oauth_provider::OAuthError),
     /// The row changed under us (a concurrent update won).
     #[error("The resource was changed concurrently; retry")]
     Conflict,

@@ -14,6 +14,7 @@ pub mod jwt;
 mod list_filter;
 pub mod login_throttle;
 pub mod mail;
+pub mod oauth_provider;
 pub mod organizations;
 pub mod passkeys;
 pub mod password_hasher;

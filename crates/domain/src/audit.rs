@@ -28,4 +28,14 @@ impl Audit {
             version: 1,
         }
     }
+
+    /// The fields after a change at `now` by `actor`: the next version.
+    pub fn touched(&self, now: DateTime<Utc>, actor: Option<&str>) -> Self {
+        Self {
+            updated_at: now,
+            updated_by: actor.map(str::to_owned),
+            version: self.version + 1,
+            ..self.clone()
+        }
+    }
 }

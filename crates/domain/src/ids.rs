@@ -101,6 +101,8 @@ typed_id!(/** Id of a [`crate::TrustedDevice`]. */ TrustedDeviceId, "tdev");
 typed_id!(/** Id of a [`crate::Passkey`]. */ PasskeyId, "pk");
 typed_id!(/** Id of an [`crate::ApiKey`]. */ ApiKeyId, "ak");
 typed_id!(/** Id of a [`crate::JsonWebKey`]: the `kid` of the JWTs it signs. */ JsonWebKeyId, "jwk");
+typed_id!(/** Id of an [`crate::OAuthClient`] row (not its public `client_id`). */ OAuthClientId, "oac");
+typed_id!(/** Id of an [`crate::OAuthAccessToken`]. */ OAuthAccessTokenId, "oat");
 
 #[cfg(test)]
 mod tests {

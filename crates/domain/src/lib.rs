@@ -13,6 +13,7 @@ pub mod entities;
 pub mod enums;
 pub mod ids;
 pub mod jws;
+pub mod oauth_client;
 pub mod password;
 pub mod secret;
 pub mod slug;
@@ -25,5 +26,8 @@ pub use email::{Email, EmailError};
 pub use entities::*;
 pub use enums::*;
 pub use ids::*;
+pub use oauth_client::{
+    ApplicationType, ClientAuthMethod, ClientMetadata, GrantType, OAuthAccessToken, OAuthClient,
+};
 pub use password::{PasswordPolicy, PasswordRejection, PlainPassword};
 pub use secret::Secret;

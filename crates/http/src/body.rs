@@ -58,6 +58,40 @@ pub(crate) async fn read(
     decode(content_type.as_deref(), &bytes, allow_form)
 }
 
+/// A body that must be form-encoded (the OAuth token endpoints, RFC 6749 §3.2): its pairs
+/// in order, repeats kept so the caller can refuse them; a blank body has none. Any other
+/// content type is 415; text that is not form encoding is 400.
+pub(crate) async fn read_form_pairs(
+    req: Request,
+    state: &AppState,
+) -> Result<Vec<(String, String)>, ApiError> {
+    let limit = state.settings.max_body_bytes;
+    let content_type = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_ascii_lowercase()
+        });
+    let bytes = read_limited(req.into_body(), limit).await?;
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Vec::new());
+    }
+    if content_type.as_deref() != Some("application/x-www-form-urlencoded") {
+        return Err(ApiError::coded(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "UNSUPPORTED_MEDIA_TYPE",
+            "Content-Type must be application/x-www-form-urlencoded",
+        ));
+    }
+    serde_urlencoded::from_bytes(&bytes)
+        .map_err(|_| ApiError::coded(StatusCode::BAD_REQUEST, "BAD_REQUEST", "Invalid form body"))
+}
+
 /// Decodes a body that is within the size limit: a blank body is `{}`; otherwise the
 /// `Content-Type` header's text picks JSON, or form encoding when `allow_form`, and anything
 /// else is 415. Malformed JSON or form text is 400 `BAD_REQUEST`; JSON that is not an object

@@ -39,6 +39,18 @@ pub enum ApiError {
         /// What the client needs to act on it (`{tryAgainIn}`).
         details: serde_json::Value,
     },
+    /// An OAuth error (RFC 6749 §5.2): `{error, error_description}` with a status, and
+    /// `WWW-Authenticate: Basic` when the client tried Basic authentication.
+    OAuth {
+        /// HTTP status.
+        status: StatusCode,
+        /// `error`.
+        error: &'static str,
+        /// `error_description`.
+        description: String,
+        /// Whether to challenge for Basic credentials.
+        basic_challenge: bool,
+    },
     /// A status with an empty body.
     Empty(StatusCode),
     /// 429 with `X-Retry-After`, in better-auth's words (no code), for the rate limiter and
@@ -95,6 +107,25 @@ impl IntoResponse for ApiError {
                 Json(json!({ "message": message, "code": code, "details": details })),
             )
                 .into_response(),
+            ApiError::OAuth {
+                status,
+                error,
+                description,
+                basic_challenge,
+            } => {
+                let mut response = (
+                    status,
+                    Json(json!({ "error": error, "error_description": description })),
+                )
+                    .into_response();
+                if basic_challenge {
+                    response.headers_mut().insert(
+                        http::header::WWW_AUTHENTICATE,
+                        http::HeaderValue::from_static("Basic"),
+                    );
+                }
+                response
+            }
             ApiError::Empty(status) => status.into_response(),
             ApiError::TooManyRequests { retry_after_secs } => {
                 let mut response = (
@@ -131,6 +162,7 @@ impl From<AuthError> for ApiError {
             AuthError::Passkey(refused) => passkey_error(refused),
             AuthError::ApiKey(refused) => refused.into(),
             AuthError::Admin(refused) => crate::routes::admin::refusal(refused),
+            AuthError::OAuth(refused) => crate::routes::oauth_provider::refusal(refused),
             AuthError::UserAlreadyExists => ApiError::coded(
                 S::UNPROCESSABLE_ENTITY,
                 "USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL",

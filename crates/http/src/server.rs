@@ -34,6 +34,7 @@ pub fn router(state: AppState) -> Router {
         .nest(rate_limit::BASE_PATH, auth)
         .route("/health/live", get(health_live))
         .route("/health/ready", get(health_ready))
+        .merge(routes::oauth_provider::root_routes().with_state(state.clone()))
         .fallback(not_found)
         .method_not_allowed_fallback(not_found)
         .layer(from_fn_with_state(

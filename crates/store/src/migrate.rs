@@ -1,6 +1,6 @@
 //! Forward-only, transactional migrations, recorded in `schema_migrations`.
 //!
-//! Migrations 1 and 4 to 9 are explicit SQL, one file per database (`migrations/`). Migration 2 is
+//! Migrations 1 and 4 to 10 are explicit SQL, one file per database (`migrations/`). Migration 2 is
 //! still derived from its entities (the outbox's); it must be frozen the same way before
 //! those entities change. Migration 3 is PostgreSQL triggers.
 
@@ -13,7 +13,7 @@ use sea_orm::{
 };
 
 /// The schema version this binary writes and expects.
-pub const SCHEMA_VERSION: i64 = 9;
+pub const SCHEMA_VERSION: i64 = 10;
 
 /// How the database's schema compares with this binary's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -122,6 +122,7 @@ async fn apply(version: i64, backend: Backend, tx: &DatabaseTransaction) -> Resu
         7 => run_script(tx, backend, JWKS_POSTGRES, JWKS_SQLITE).await,
         8 => run_script(tx, backend, API_KEYS_POSTGRES, API_KEYS_SQLITE).await,
         9 => run_script(tx, backend, ADMIN_POSTGRES, ADMIN_SQLITE).await,
+        10 => run_script(tx, backend, OAUTH_PROVIDER_POSTGRES, OAUTH_PROVIDER_SQLITE).await,
         other => Err(StoreError::Schema(format!("no migration {other}"))),
     }
 }
@@ -159,6 +160,11 @@ const API_KEYS_SQLITE: &str = include_str!("migrations/0008_api_keys.sqlite.sql"
 const ADMIN_POSTGRES: &str = include_str!("migrations/0009_admin.postgres.sql");
 /// See [`ADMIN_POSTGRES`].
 const ADMIN_SQLITE: &str = include_str!("migrations/0009_admin.sqlite.sql");
+
+/// Migration 10: OAuth clients and the access tokens issued to them.
+const OAUTH_PROVIDER_POSTGRES: &str = include_str!("migrations/0010_oauth_provider.postgres.sql");
+/// See [`OAUTH_PROVIDER_POSTGRES`].
+const OAUTH_PROVIDER_SQLITE: &str = include_str!("migrations/0010_oauth_provider.sqlite.sql");
 
 /// Runs a migration script, statement by statement (`;` at the end of a line ends one;
 /// `--` lines are comments).

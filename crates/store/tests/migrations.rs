@@ -350,3 +350,71 @@ async fn on_sqlite_a_schema_8_database_takes_roles_and_bans() {
 async fn on_postgres_a_schema_8_database_takes_roles_and_bans() {
     a_schema_8_database_takes_roles_and_bans(Backend::Postgres).await;
 }
+
+/// Migration 10 on a database with a user: OAuth clients and their tokens can be stored,
+/// the checks keep unknown auth methods out, a session's end leaves its tokens without a
+/// session, and a client's tokens (and the client) go with their owner.
+async fn a_schema_9_database_takes_oauth_clients(backend: Backend) {
+    let db = TestDb::at_version(backend, 9).await;
+    let conn = db.store.conn();
+    conn.execute_unprepared(&format!(
+        "INSERT INTO \"user\" (id, name, email, email_verified, created_at, updated_at, version) VALUES ('user_o', 'O', 'owner@example.com', true, '{NOW}', '{NOW}', 1)"
+    ))
+    .await
+    .unwrap();
+
+    db.store.migrate().await.unwrap();
+
+    let client = |id: &str, method: &str| {
+        format!(
+            "INSERT INTO oauth_client (id, client_id, client_credentials_scopes, user_id, redirect_uris, token_endpoint_auth_method, application_type, grant_types, response_types, created_at, updated_at, version) VALUES ('oac_{id}', '{id}', '[]', 'user_o', '[]', '{method}', 'web', '[\"client_credentials\"]', '[]', '{NOW}', '{NOW}', 1)"
+        )
+    };
+    conn.execute_unprepared(&client("good", "client_secret_basic"))
+        .await
+        .unwrap();
+    let bad_method = conn
+        .execute_unprepared(&client("bad", "private_key_jwt"))
+        .await;
+    conn.execute_unprepared(&format!(
+        "INSERT INTO session (id, token_digest, user_id, expires_at, ip_address, user_agent, remember_me, organization_context, created_at, updated_at, version) VALUES ('sess_o', 'd', 'user_o', '{NOW}', '', '', false, '{{}}', '{NOW}', '{NOW}', 1)"
+    ))
+    .await
+    .unwrap();
+    conn.execute_unprepared(&format!(
+        "INSERT INTO oauth_access_token (id, token_digest, client_id, user_id, session_id, scopes, expires_at, created_at, updated_at, version) VALUES ('oat_1', 't', 'good', 'user_o', 'sess_o', '[]', '{NOW}', '{NOW}', '{NOW}', 1)"
+    ))
+    .await
+    .unwrap();
+    let unknown_client = conn
+        .execute_unprepared(&format!(
+            "INSERT INTO oauth_access_token (id, token_digest, client_id, scopes, expires_at, created_at, updated_at, version) VALUES ('oat_2', 'u', 'nobody', '[]', '{NOW}', '{NOW}', '{NOW}', 1)"
+        ))
+        .await;
+    conn.execute_unprepared("DELETE FROM session WHERE id = 'sess_o'")
+        .await
+        .unwrap();
+    let token = beep_store::repos::oauth_access_tokens::find_by_digest(conn, "t")
+        .await
+        .unwrap()
+        .unwrap();
+
+    assert!(bad_method.is_err(), "an auth method the server does not know");
+    assert!(unknown_client.is_err(), "a token of no client");
+    assert!(token.session_id.is_none(), "the token kept its ended session");
+    conn.execute_unprepared("DELETE FROM \"user\" WHERE id = 'user_o'")
+        .await
+        .unwrap();
+    assert_eq!(count_rows(conn, "oauth_client").await, 0);
+    assert_eq!(count_rows(conn, "oauth_access_token").await, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_sqlite_a_schema_9_database_takes_oauth_clients() {
+    a_schema_9_database_takes_oauth_clients(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_postgres_a_schema_9_database_takes_oauth_clients() {
+    a_schema_9_database_takes_oauth_clients(Backend::Postgres).await;
+}

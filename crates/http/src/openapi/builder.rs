@@ -376,6 +376,20 @@ impl Op {
         self.json_body(&T::name(), true, None, example)
     }
 
+    /// The form-encoded body of a typed request (OAuth's token endpoints read no JSON).
+    pub(crate) fn form_body_of<T: ToSchema>(mut self, example: Value) -> Self {
+        let form = ContentBuilder::new()
+            .schema(Some(schema_ref(&T::name())))
+            .example(Some(example))
+            .build();
+        let body = RequestBodyBuilder::new()
+            .required(Some(Required::True))
+            .content(FORM, form);
+        self.builder = self.builder.request_body(Some(body.build()));
+        self.body = true;
+        self
+    }
+
     /// The query parameters of a typed query.
     pub(crate) fn params_of<T: IntoParams>(mut self) -> Self {
         for parameter in T::into_params(|| Some(ParameterIn::Query)) {

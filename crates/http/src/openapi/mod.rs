@@ -123,6 +123,7 @@ pub fn document(options: &DescribeOptions) -> OpenApi {
         .chain(crate::routes::jwt::openapi::schemas())
         .chain(crate::routes::api_keys::openapi::schemas())
         .chain(crate::routes::admin::openapi::schemas())
+        .chain(crate::routes::oauth_provider::openapi::schemas())
     {
         components = components.schema(name, schema);
     }
@@ -137,6 +138,7 @@ pub fn document(options: &DescribeOptions) -> OpenApi {
         crate::routes::jwt::openapi::TAG,
         crate::routes::api_keys::openapi::TAG,
         crate::routes::admin::openapi::TAG,
+        crate::routes::oauth_provider::openapi::TAG,
     ];
     let tags = TAGS
         .iter()
@@ -180,7 +182,8 @@ fn paths(options: &DescribeOptions) -> utoipa::openapi::path::Paths {
         .chain(crate::routes::passkeys::openapi::operations())
         .chain(crate::routes::jwt::openapi::operations())
         .chain(crate::routes::api_keys::openapi::operations())
-        .chain(crate::routes::admin::openapi::operations());
+        .chain(crate::routes::admin::openapi::operations())
+        .chain(crate::routes::oauth_provider::openapi::operations());
     for op in families {
         let (method, path, operation) = op.finish();
         paths.add_path_operation(path, vec![method], operation);

@@ -7,6 +7,7 @@ mod credentials;
 mod email;
 pub(crate) mod jwt;
 mod meta;
+pub(crate) mod oauth_provider;
 pub(crate) mod organization;
 pub(crate) mod passkeys;
 mod sessions;
@@ -41,6 +42,7 @@ pub fn is_route(path: &str) -> bool {
         || jwt::PATHS.contains(&path)
         || api_keys::PATHS.contains(&path)
         || admin::PATHS.contains(&path)
+        || oauth_provider::PATHS.contains(&path)
 }
 
 /// Every route path below the base path.
@@ -54,6 +56,7 @@ pub fn auth_paths() -> impl Iterator<Item = &'static str> {
         .chain(jwt::PATHS)
         .chain(api_keys::PATHS)
         .chain(admin::PATHS)
+        .chain(oauth_provider::PATHS)
         .copied()
 }
 
@@ -122,7 +125,8 @@ pub fn auth_routes(state: &AppState) -> Router<AppState> {
         .merge(passkeys::routes())
         .merge(jwt::routes())
         .merge(api_keys::routes())
-        .merge(admin::routes());
+        .merge(admin::routes())
+        .merge(oauth_provider::routes());
     let delete_user_enabled = state.auth.config().delete_user_enabled;
     if delete_user_enabled {
         router = router.route("/delete-user", post(account::delete_user));

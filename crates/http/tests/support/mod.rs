@@ -64,6 +64,8 @@ pub struct Options {
     pub api_key: beep_core::api_keys::ApiKeyConfig,
     /// The admin API (`ADMIN_*`).
     pub admin: beep_core::admin::AdminConfig,
+    /// Scopes of the OAuth provider beyond the standard four (`OIDC_PROVIDER_SCOPES`).
+    pub oauth_scopes: Vec<String>,
 }
 
 impl Options {
@@ -98,6 +100,7 @@ impl Default for Options {
             jwt_session_header: true,
             api_key: beep_core::api_keys::ApiKeyConfig::default(),
             admin: beep_core::admin::AdminConfig::default(),
+            oauth_scopes: Vec::new(),
         }
     }
 }
@@ -182,6 +185,8 @@ impl TestServer {
             },
             api_key: options.api_key.clone(),
             admin: options.admin.clone(),
+            oauth_provider: beep_core::oauth_provider::OAuthProviderConfig::for_base_url(&public)
+                .with_scopes(options.oauth_scopes.clone()),
             secret: Secret::new(SECRET.to_owned()),
             ..AuthConfig::default()
         };

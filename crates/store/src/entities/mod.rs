@@ -7,6 +7,8 @@ pub mod enums;
 pub mod invitation;
 pub mod jwks;
 pub mod member;
+pub mod oauth_access_token;
+pub mod oauth_client;
 pub mod organization;
 pub mod outbox_attempt;
 pub mod outbox_mail;

@@ -7,6 +7,8 @@ pub mod filter;
 pub mod invitations;
 pub mod jwks;
 pub mod members;
+pub mod oauth_access_tokens;
+pub mod oauth_clients;
 pub mod organizations;
 pub mod outbox;
 pub mod passkeys;

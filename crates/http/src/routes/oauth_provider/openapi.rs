@@ -1,0 +1,202 @@
+//! The OAuth provider family in the OpenAPI document, derived from its request and answer
+//! types.
+
+use super::requests::*;
+use super::wire::*;
+use crate::openapi::builder::{Op, collect, empty, forbidden, ok_json, schema_ref};
+use serde_json::json;
+use utoipa::ToSchema;
+use utoipa::openapi::schema::{OneOfBuilder, Schema};
+use utoipa::openapi::{RefOr, Response};
+
+/// The tag of the family, and what the reference page says of it.
+pub(crate) const TAG: (&str, &str) = (
+    "OAuth provider",
+    "beep-iam as the OAuth 2.1 / OpenID provider of other applications (better-auth's \
+     oauth-provider plugin, 1.7 shape). Signed-in users register clients; a client's secret \
+     is shown once and stored as its SHA-256. Built so far: client management, the \
+     `client_credentials` grant, introspection, revocation and discovery. Errors of the \
+     token endpoints are RFC 6749 `{error, error_description}`.",
+);
+
+/// Every schema the family's operations refer to.
+pub(crate) fn schemas() -> Vec<(String, RefOr<Schema>)> {
+    let mut all = Vec::new();
+    collect::<ClientFieldsBody>(&mut all);
+    collect::<CreateClientBody>(&mut all);
+    collect::<UpdateClientBody>(&mut all);
+    collect::<ClientIdBody>(&mut all);
+    collect::<TokenForm>(&mut all);
+    collect::<TokenRequestForm>(&mut all);
+    collect::<OAuthClientJson>(&mut all);
+    collect::<PublicClientJson>(&mut all);
+    collect::<TokenJson>(&mut all);
+    collect::<IntrospectionJson>(&mut all);
+    collect::<OAuthErrorJson>(&mut all);
+    all.sort_by(|a, b| a.0.cmp(&b.0));
+    all.dedup_by(|a, b| a.0 == b.0);
+    all
+}
+
+fn get(path: &'static str, id: &str, summary: &str) -> Op {
+    Op::get(path, id, TAG.0, summary)
+}
+
+fn post(path: &'static str, id: &str, summary: &str) -> Op {
+    Op::post(path, id, TAG.0, summary)
+}
+
+/// An `{error, error_description}` answer.
+fn oauth_error(description: &str) -> Response {
+    ok_json(description, schema_ref(&OAuthErrorJson::name()))
+}
+
+/// An error that is either better-auth's `{message, code}` (a bad body, the origin check)
+/// or OAuth's `{error, error_description}` (a refused client).
+fn either_error(description: &str) -> Response {
+    let either = OneOfBuilder::new()
+        .item(schema_ref("Error"))
+        .item(schema_ref(&OAuthErrorJson::name()))
+        .into();
+    ok_json(description, either)
+}
+
+const NOT_FOUND: &str = "`not_found`: no client has that id";
+const CLIENT_RULES: &str = "`VALIDATION_ERROR` (a field of the wrong type), \
+    `invalid_redirect_uri` (web clients: https on a real host; native clients also loopback \
+    http and reverse-domain schemes; never a fragment, credentials or a script URL), \
+    `invalid_client_metadata` (an unknown grant, response type, application type or auth \
+    method, or grants and response types that do not fit together), `invalid_scope`";
+
+/// A client-management operation: a session, and 401 without one (or, with an empty body,
+/// when the client is another user's).
+fn managed(op: Op) -> Op {
+    op.session()
+}
+
+/// Every operation of the family.
+pub(crate) fn operations() -> Vec<Op> {
+    vec![
+        managed(
+            post("/oauth2/create-client", "createOAuthClient", "Register an OAuth client")
+                .description(
+                    "Registers a client owned by the caller. A confidential client's \
+                     `client_secret` is in this answer only. `client_credentials_scopes` \
+                     may be set by admins only (403 `access_denied` otherwise).",
+                )
+                .body_of::<CreateClientBody>(json!({
+                    "client_name": "Reports",
+                    "redirect_uris": ["https://reports.example.com/callback"]
+                })),
+        )
+        .reply("201", ok_json("The client, with its secret", schema_ref(&OAuthClientJson::name())))
+        .reply("400", either_error(CLIENT_RULES))
+        .reply("403", either_error(&forbidden("`access_denied`: `client_credentials_scopes` from a non-admin"))),
+        managed(
+            get("/oauth2/get-client", "getOAuthClient", "Read an OAuth client")
+                .description("One of the caller's clients, without its secret. Another user's client is a 401 with an empty body.")
+                .params_of::<ClientIdQuery>(),
+        )
+        .ok_of::<OAuthClientJson>("The client")
+        .error("400", "`VALIDATION_ERROR`: no `client_id`")
+        .reply("404", oauth_error(NOT_FOUND)),
+        managed(
+            get("/oauth2/public-client", "getOAuthPublicClient", "Read a client's public face")
+                .description("A client's name and links, for any signed-in user (a consent page). A disabled client is not found.")
+                .params_of::<ClientIdQuery>(),
+        )
+        .ok_of::<PublicClientJson>("The client's name and links")
+        .error("400", "`VALIDATION_ERROR`: no `client_id`")
+        .reply("404", oauth_error(NOT_FOUND)),
+        managed(
+            get("/oauth2/get-clients", "listOAuthClients", "List the caller's OAuth clients")
+                .description("Oldest first, without secrets."),
+        )
+        .ok_list_of::<OAuthClientJson>("The clients"),
+        managed(
+            post("/oauth2/update-client", "updateOAuthClient", "Change an OAuth client")
+                .description(
+                    "Changes the fields in `update`; the client as a whole must still follow \
+                     the rules. The auth method and the secret cannot be changed here.",
+                )
+                .body_of::<UpdateClientBody>(json!({
+                    "client_id": "…",
+                    "update": {"client_name": "Reports v2"}
+                })),
+        )
+        .ok_of::<OAuthClientJson>("The client as it is now")
+        .reply("400", either_error(CLIENT_RULES))
+        .reply("403", either_error(&forbidden("`access_denied`: `client_credentials_scopes` from a non-admin")))
+        .reply("404", oauth_error(NOT_FOUND)),
+        managed(
+            post("/oauth2/client/rotate-secret", "rotateOAuthClientSecret", "Give a client a new secret")
+                .description("The old secret stops working at once; the new one is in this answer only.")
+                .body_of::<ClientIdBody>(json!({"client_id": "…"})),
+        )
+        .ok_of::<OAuthClientJson>("The client, with its new secret")
+        .error("403", &forbidden(""))
+        .reply("400", either_error("`VALIDATION_ERROR`, or `invalid_client`: a public client has no secret"))
+        .reply("404", oauth_error(NOT_FOUND)),
+        managed(
+            post("/oauth2/delete-client", "deleteOAuthClient", "Delete an OAuth client")
+                .description("The client and every token issued to it.")
+                .body_of::<ClientIdBody>(json!({"client_id": "…"})),
+        )
+        .reply("200", empty("Deleted (empty body)"))
+        .error("403", &forbidden(""))
+        .error("400", "`VALIDATION_ERROR`")
+        .reply("404", oauth_error(NOT_FOUND)),
+        post("/oauth2/token", "oauthToken", "Take an access token")
+            .description(
+                "RFC 6749 §3.2. Built so far: `grant_type=client_credentials`, for a \
+                 confidential client with client-credentials scopes. The client \
+                 authenticates the way it registered (Basic, or `client_id` and \
+                 `client_secret` in the form). Never cached.",
+            )
+            .public()
+            .form_body_of::<TokenForm>(json!({"grant_type": "client_credentials", "client_id": "…", "client_secret": "…"}))
+            .ok_of::<TokenJson>("The access token")
+            .error("403", &forbidden(""))
+            .reply(
+                "400",
+                oauth_error(
+                    "`invalid_request` (missing or repeated parameter), \
+                     `unsupported_grant_type`, `invalid_client` (client_secret_post), \
+                     `unauthorized_client`, `invalid_scope`",
+                ),
+            )
+            .reply("401", oauth_error("`invalid_client` with `WWW-Authenticate: Basic`: Basic authentication failed")),
+        post("/oauth2/introspect", "oauthIntrospect", "Check a token")
+            .description(
+                "RFC 7662, for confidential clients: `{\"active\": false}` for a token that \
+                 is unknown, expired, revoked or another client's; otherwise its claims.",
+            )
+            .public()
+            .form_body_of::<TokenRequestForm>(json!({"token": "…", "client_id": "…", "client_secret": "…"}))
+            .ok_of::<IntrospectionJson>("Whether the token is active, and its claims")
+            .error("403", &forbidden(""))
+            .reply("400", oauth_error("`invalid_request`, `invalid_client` (client_secret_post)"))
+            .reply("401", oauth_error("`invalid_client`: no credentials, or Basic authentication failed")),
+        post("/oauth2/revoke", "oauthRevoke", "Revoke a token")
+            .description(
+                "RFC 7009: the token stops working if it was issued to the caller. An \
+                 unknown token, or another client's, changes nothing and is not an error.",
+            )
+            .public()
+            .form_body_of::<TokenRequestForm>(json!({"token": "…", "client_id": "…", "client_secret": "…"}))
+            .reply("200", empty("Revoked, or nothing to revoke (empty body)"))
+            .error("403", &forbidden(""))
+            .reply("400", oauth_error("`invalid_request`, `invalid_client` (client_secret_post)"))
+            .reply("401", oauth_error("`invalid_client`: no client, or Basic authentication failed")),
+        get("/.well-known/openid-configuration", "openIdConfiguration", "OpenID provider metadata")
+            .description("OpenID Connect Discovery 1.0; also served as RFC 8414 metadata.")
+            .public()
+            .static_route()
+            .reply("200", ok_json("The provider's metadata", RefOr::T(Schema::Object(Default::default())))),
+        get("/.well-known/oauth-authorization-server", "oauthAuthorizationServer", "OAuth authorization server metadata")
+            .description("RFC 8414; the same document as `/.well-known/openid-configuration`. Also at `/.well-known/oauth-authorization-server/api/auth`.")
+            .public()
+            .static_route()
+            .reply("200", ok_json("The provider's metadata", RefOr::T(Schema::Object(Default::default())))),
+    ]
+}

@@ -1,0 +1,173 @@
+//! What the client-management routes read (JSON, RFC 7591 field names), one type per body or
+//! query, described in the OpenAPI document by its `ToSchema` derive.
+
+use crate::typed_body::Checked;
+use beep_core::oauth_provider::{ClientChanges, NewOAuthClient};
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+
+/// The client fields a create or an update may set (RFC 7591 §2).
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub struct ClientFieldsBody {
+    /// Where users are sent back with a code; matched exactly. Required with
+    /// `authorization_code`.
+    #[serde(default)]
+    pub redirect_uris: Option<Vec<String>>,
+    /// Where users may be sent after signing out.
+    #[serde(default)]
+    pub post_logout_redirect_uris: Option<Vec<String>>,
+    /// The scopes the client may ask users for, space-separated (default: all).
+    #[serde(default)]
+    pub scope: Option<String>,
+    /// A name to show users.
+    #[serde(default)]
+    pub client_name: Option<String>,
+    /// The client's home page.
+    #[serde(default)]
+    pub client_uri: Option<String>,
+    /// Its logo.
+    #[serde(default)]
+    pub logo_uri: Option<String>,
+    /// People responsible for it.
+    #[serde(default)]
+    pub contacts: Option<Vec<String>>,
+    /// Its terms of service.
+    #[serde(default)]
+    pub tos_uri: Option<String>,
+    /// Its privacy policy.
+    #[serde(default)]
+    pub policy_uri: Option<String>,
+    /// RFC 7591 `software_id`.
+    #[serde(default)]
+    pub software_id: Option<String>,
+    /// RFC 7591 `software_version`.
+    #[serde(default)]
+    pub software_version: Option<String>,
+    /// RFC 7591 `software_statement`.
+    #[serde(default)]
+    pub software_statement: Option<String>,
+    /// `web` (default) or `native`.
+    #[serde(default)]
+    pub application_type: Option<String>,
+    /// Of `authorization_code` (default), `client_credentials`, `refresh_token`.
+    #[serde(default)]
+    pub grant_types: Option<Vec<String>>,
+    /// `["code"]` with `authorization_code`.
+    #[serde(default)]
+    pub response_types: Option<Vec<String>>,
+    /// Scopes the client may take for itself with `client_credentials` (admins only; never
+    /// `openid`, `profile`, `email` or `offline_access`).
+    #[serde(default)]
+    pub client_credentials_scopes: Option<Vec<String>>,
+}
+
+impl ClientFieldsBody {
+    fn into_changes(self) -> ClientChanges {
+        ClientChanges {
+            redirect_uris: self.redirect_uris,
+            post_logout_redirect_uris: self.post_logout_redirect_uris,
+            scope: self.scope,
+            client_name: self.client_name,
+            client_uri: self.client_uri,
+            logo_uri: self.logo_uri,
+            contacts: self.contacts,
+            tos_uri: self.tos_uri,
+            policy_uri: self.policy_uri,
+            software_id: self.software_id,
+            software_version: self.software_version,
+            software_statement: self.software_statement,
+            application_type: self.application_type,
+            grant_types: self.grant_types,
+            response_types: self.response_types,
+            client_credentials_scopes: self.client_credentials_scopes,
+        }
+    }
+}
+
+/// `POST /oauth2/create-client`.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct CreateClientBody {
+    /// The client's fields.
+    #[serde(flatten)]
+    pub fields: ClientFieldsBody,
+    /// `client_secret_basic` (default), `client_secret_post`, or `none` (a public client,
+    /// with no secret). Cannot be changed later.
+    #[serde(default)]
+    pub token_endpoint_auth_method: Option<String>,
+}
+
+impl Checked for CreateClientBody {}
+
+impl CreateClientBody {
+    /// The client as core takes it.
+    pub fn into_new(self) -> NewOAuthClient {
+        NewOAuthClient {
+            fields: self.fields.into_changes(),
+            token_endpoint_auth_method: self.token_endpoint_auth_method,
+        }
+    }
+}
+
+/// `POST /oauth2/update-client`.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct UpdateClientBody {
+    /// The client to change.
+    pub client_id: String,
+    /// The fields to change; absent ones stay.
+    pub update: ClientFieldsBody,
+}
+
+impl Checked for UpdateClientBody {}
+
+impl UpdateClientBody {
+    /// The changes as core takes them.
+    pub fn changes(self) -> (String, ClientChanges) {
+        (self.client_id, self.update.into_changes())
+    }
+}
+
+/// `POST /oauth2/delete-client` and `POST /oauth2/client/rotate-secret`.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ClientIdBody {
+    /// The client.
+    pub client_id: String,
+}
+
+impl Checked for ClientIdBody {}
+
+/// `GET /oauth2/get-client` and `GET /oauth2/public-client`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ClientIdQuery {
+    /// The client.
+    pub client_id: String,
+}
+
+/// `POST /oauth2/token` (form-encoded). The client authenticates with `Authorization: Basic`
+/// or with `client_id` and `client_secret` here, whichever it registered.
+#[derive(Debug, Deserialize, ToSchema)]
+#[allow(dead_code)] // Read by hand (repeats are refused); this type describes it.
+pub struct TokenForm {
+    /// `client_credentials` (the grant built so far).
+    pub grant_type: String,
+    /// The client, for `client_secret_post`.
+    pub client_id: Option<String>,
+    /// Its secret, for `client_secret_post`.
+    pub client_secret: Option<String>,
+    /// Space-separated scopes; absent: every scope the client may take.
+    pub scope: Option<String>,
+}
+
+/// `POST /oauth2/introspect` and `POST /oauth2/revoke` (form-encoded).
+#[derive(Debug, Deserialize, ToSchema)]
+#[allow(dead_code)] // Read by hand (repeats are refused); this type describes it.
+pub struct TokenRequestForm {
+    /// The token.
+    pub token: String,
+    /// `access_token` or `refresh_token`; other values are ignored.
+    pub token_type_hint: Option<String>,
+    /// The client, for `client_secret_post` (or alone, for a public client revoking).
+    pub client_id: Option<String>,
+    /// Its secret, for `client_secret_post`.
+    pub client_secret: Option<String>,
+}
