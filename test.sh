@@ -14,6 +14,10 @@ scripts/python-env.sh
 if [ ! -f scripts/oidc_idp/node_modules/.package-lock.json ] || [ scripts/oidc_idp/package-lock.json -nt scripts/oidc_idp/node_modules/.package-lock.json ]; then
   (cd scripts/oidc_idp && npm ci --no-audit --no-fund)
 fi
+# npm openid-client: a real relying party the OAuth provider tests drive.
+if [ ! -f scripts/oidc_rp/node_modules/.package-lock.json ] || [ scripts/oidc_rp/package-lock.json -nt scripts/oidc_rp/node_modules/.package-lock.json ]; then
+  (cd scripts/oidc_rp && npm ci --no-audit --no-fund)
+fi
 
 echo "== cargo fmt --check"
 cargo fmt --all -- --check

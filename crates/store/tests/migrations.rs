@@ -399,9 +399,15 @@ async fn a_schema_9_database_takes_oauth_clients(backend: Backend) {
         .unwrap()
         .unwrap();
 
-    assert!(bad_method.is_err(), "an auth method the server does not know");
+    assert!(
+        bad_method.is_err(),
+        "an auth method the server does not know"
+    );
     assert!(unknown_client.is_err(), "a token of no client");
-    assert!(token.session_id.is_none(), "the token kept its ended session");
+    assert!(
+        token.session_id.is_none(),
+        "the token kept its ended session"
+    );
     conn.execute_unprepared("DELETE FROM \"user\" WHERE id = 'user_o'")
         .await
         .unwrap();

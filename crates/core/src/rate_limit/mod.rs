@@ -41,6 +41,9 @@ pub struct RateLimitRules {
     pub credentials: Rule,
     /// Mail-sending endpoints (better-auth: 3 per 60 s).
     pub email: Rule,
+    /// The OAuth token endpoint, where client secrets are guessed (better-auth's
+    /// oauth-provider: 20 per 60 s).
+    pub oauth_token: Rule,
 }
 
 impl Default for RateLimitRules {
@@ -49,6 +52,7 @@ impl Default for RateLimitRules {
             default: Rule::per_seconds(100, 10),
             credentials: Rule::per_seconds(3, 10),
             email: Rule::per_seconds(3, 60),
+            oauth_token: Rule::per_seconds(20, 60),
         }
     }
 }
@@ -65,6 +69,8 @@ impl RateLimitRules {
         ];
         if EMAIL_PATHS.contains(&path) || path.starts_with("/forget-password") {
             self.email
+        } else if path == "/oauth2/token" {
+            self.oauth_token
         } else if CREDENTIAL_PREFIXES.iter().any(|p| path.starts_with(p))
             || path.starts_with("/two-factor/")
             || path == "/passkey/verify-authentication"
@@ -177,6 +183,13 @@ mod tests {
         assert_eq!(ip("2001:db8::1"), ip("2001:db8::ffff:1"));
         assert_eq!(ip("::ffff:203.0.113.5"), ip("203.0.113.5"));
         assert_ne!(ip("2001:db8:0:1::1"), ip("2001:db8::1"));
+    }
+
+    #[test]
+    fn the_oauth_token_endpoint_allows_twenty_a_minute() {
+        let rules = RateLimitRules::default();
+        assert_eq!(rules.rule_for("/oauth2/token"), Rule::per_seconds(20, 60));
+        assert_eq!(rules.rule_for("/oauth2/introspect"), rules.default);
     }
 
     #[test]

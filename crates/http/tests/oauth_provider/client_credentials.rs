@@ -15,6 +15,7 @@ crate::on_both!(
     a_client_without_the_grant_is_unauthorized => grant_not_allowed,
     an_unknown_grant_is_unsupported => unknown_grant,
     the_token_lifetime_is_an_hour => lifetime,
+    the_token_endpoint_allows_twenty_a_minute => rate_limited,
 );
 
 async fn basic_client_token(backend: Backend) {
@@ -214,4 +215,25 @@ async fn lifetime(backend: Backend) {
 
     assert_eq!(before.json["active"], true, "{}", before.text);
     assert_eq!(after.json, json!({ "active": false }));
+}
+
+async fn rate_limited(backend: Backend) {
+    let server = crate::support::TestServer::with(
+        backend,
+        crate::support::Options {
+            rate_limit: true,
+            oauth_scopes: vec![REPORTS.to_owned()],
+            ..crate::support::Options::default()
+        },
+    )
+    .await;
+    let client = (String::from("guess"), String::from("secret"));
+
+    let mut statuses = Vec::new();
+    for _ in 0..21 {
+        statuses.push(token_for(&server, &client, None).await.status);
+    }
+
+    assert!(statuses[..20].iter().all(|s| *s == 401), "{statuses:?}");
+    assert_eq!(statuses[20], 429, "the 21st guess in a minute");
 }

@@ -10,6 +10,7 @@ mod client_credentials;
 mod clients;
 mod discovery;
 mod introspection;
+mod real_clients;
 
 use base64::Engine as _;
 use beep_domain::UserId;
