@@ -10,7 +10,7 @@
 # SESSION_CACHE=shared, one Redis round trip per read) a
 # release server with rate limiting off is started and measured with wrk: /ok (the HTTP ceiling), get-session with the cookie cache off and on
 # and by bearer, organization reads, social and passkey starts, JWTs, API-key verification and
-# get-session by x-api-key, sign-in, sign-up with unique emails, and get-session while 64 connections
+# get-session by x-api-key, OAuth client_credentials grants and introspection, sign-in, sign-up with unique emails, and get-session while 64 connections
 # hammer sign-in. The raw argon2id rate on all cores is measured with the same parameters.
 # Peak RSS comes from the server's VmHWM. Output: bench/out/<time>/{results.jsonl,summary.md}.
 set -euo pipefail
@@ -51,10 +51,12 @@ trap stop_server EXIT
 start_server() { # database_url cache_seconds [redis_url]
   local data
   data=$(mktemp -d)
-  # GitHub's endpoints are fixed, so starting a sign-in with it needs no network.
+  # GitHub's endpoints are fixed, so starting a sign-in with it needs no network. API keys
+  # stand for sessions, and a key counts each use against a limit it never reaches. The OAuth
+  # provider offers one scope for the machine client. (Comments cannot sit between the
+  # continued lines below: a `#` there would end the command.)
   OAUTH_PROVIDER_NAMES=github OAUTH_PROVIDER_GITHUB_CLIENT_ID=bench-client OAUTH_PROVIDER_GITHUB_CLIENT_SECRET=bench-client-secret \
-  # API keys stand for sessions, and a key counts each use against a limit it never reaches.
-  API_KEY_SESSIONS=true API_KEY_RATE_LIMIT_MAX=1000000000 \
+  API_KEY_SESSIONS=true API_KEY_RATE_LIMIT_MAX=1000000000 OIDC_PROVIDER_SCOPES=bench:read \
   REDIS_URL=${3:-} REDIS_KEY_PREFIX="bench-$RANDOM:" SESSION_CACHE=${SESSION_CACHE_CHOICE:-auto} \
   BEEP_IAM_DATA_DIR=$data DATABASE_URL=$1 SESSION_COOKIE_CACHE_MAX_AGE=$2 PORT=$PORT RATE_LIMIT_ENABLED=false \
     BETTER_AUTH_SECRET=bench-secret-0123456789abcdef0123456789abcdef RUST_LOG=warn "$BIN" serve >"$OUT/server.log" 2>&1 &
@@ -76,6 +78,19 @@ sign_in_cookies() { # prints "token_cookie|data_cookie|bearer"
   data=$(printf '%s\n' "$headers" | sed -n 's/^set-cookie: \(better-auth.session_data=[^;]*\).*/\1/Ip')
   bearer=$(printf '%s\n' "$headers" | sed -n 's/^set-auth-token: //Ip')
   printf '%s|%s|%s\n' "$token" "$data" "$bearer"
+}
+
+machine_client() { # database_url; prints "client_id|client_secret" of a client_credentials client
+  local admin="bench-admin-$RANDOM$RANDOM@example.com" headers cookie
+  printf '%s\n' "$PASSWORD" | BETTER_AUTH_SECRET=bench-secret-0123456789abcdef0123456789abcdef \
+    DATABASE_URL=$1 BEEP_IAM_DATA_DIR=$(mktemp -d) RUST_LOG=warn "$BIN" user create --email "$admin" --name Admin --role admin >/dev/null
+  headers=$(curl -fs -D - -o /dev/null -X POST "http://127.0.0.1:$PORT/api/auth/sign-in/email" \
+    -H 'content-type: application/json' -d "{\"email\":\"$admin\",\"password\":\"$PASSWORD\"}" | tr -d '\r')
+  cookie=$(printf '%s\n' "$headers" | sed -n 's/^set-cookie: \(better-auth.session_token=[^;]*\).*/\1/Ip')
+  curl -fs -X POST "http://127.0.0.1:$PORT/api/auth/oauth2/create-client" -H 'content-type: application/json' \
+    -H "origin: http://127.0.0.1:$PORT" -H "cookie: $cookie" \
+    -d '{"client_name":"bench","grant_types":["client_credentials"],"client_credentials_scopes":["bench:read"]}' \
+    | python3 -c 'import json,sys; c=json.load(sys.stdin); print(c["client_id"] + "|" + c["client_secret"])'
 }
 
 echo "== raw argon2id rate (same parameters, all cores)"
@@ -127,6 +142,18 @@ for db in sqlite postgres postgres+redis; do
     | record "$tag,\"scenario\":\"api-key-verify\""
   run_wrk route "$DURATION" "$CONNS" BENCH_PATH=/get-session BENCH_API_KEY="$key" \
     | record "$tag,\"scenario\":\"get-session-api-key\""
+  # The OAuth provider: a machine client an admin registered takes client_credentials tokens
+  # (one row written per grant), and a resource server introspects one (one lookup by digest).
+  IFS='|' read -r client_id client_secret < <(machine_client "$url")
+  basic="Basic $(printf '%s:%s' "$client_id" "$client_secret" | base64 -w0)"
+  run_wrk route "$DURATION" "$CONNS" BENCH_METHOD=POST BENCH_PATH=/oauth2/token BENCH_AUTHORIZATION="$basic" \
+    BENCH_CONTENT_TYPE=application/x-www-form-urlencoded BENCH_BODY='grant_type=client_credentials' \
+    | record "$tag,\"scenario\":\"oauth-client-credentials\""
+  access=$(curl -fs -X POST "http://127.0.0.1:$PORT/api/auth/oauth2/token" -H "authorization: $basic" \
+    -d grant_type=client_credentials | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
+  run_wrk route "$DURATION" "$CONNS" BENCH_METHOD=POST BENCH_PATH=/oauth2/introspect BENCH_AUTHORIZATION="$basic" \
+    BENCH_CONTENT_TYPE=application/x-www-form-urlencoded BENCH_BODY="token=$access" \
+    | record "$tag,\"scenario\":\"oauth-introspect\""
   # Hashing does not depend on Redis: the password scenarios run once per database.
   if [ -z "$redis" ]; then
     run_wrk get-session "$DURATION" 8 BENCH_COOKIE="$token" | record "$tag,\"scenario\":\"get-session-quiet-c8\""

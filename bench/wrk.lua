@@ -2,7 +2,8 @@
 --   BENCH_MODE      ok | get-session | sign-in | sign-up | route
 --   route: BENCH_METHOD, BENCH_PATH (under /api/auth), BENCH_BODY (JSON), with BENCH_COOKIE
 --          and BENCH_ORIGIN (a cookie-bearing POST must name a trusted origin), BENCH_API_KEY
---          (sent as x-api-key)
+--          (sent as x-api-key), BENCH_CONTENT_TYPE (default application/json) and
+--          BENCH_AUTHORIZATION (an Authorization header)
 --   BENCH_COOKIE    Cookie header (get-session); BENCH_BEARER: Authorization bearer value
 --   BENCH_EMAIL, BENCH_PASSWORD   an existing user (sign-in)
 --   BENCH_RUN_ID    keeps sign-up emails unique across runs
@@ -32,8 +33,10 @@ elseif mode == "route" then
   local body = os.getenv("BENCH_BODY") or ""
   if body ~= "" then
     wrk.body = body
-    wrk.headers["content-type"] = "application/json"
+    wrk.headers["content-type"] = os.getenv("BENCH_CONTENT_TYPE") or "application/json"
   end
+  local authorization = os.getenv("BENCH_AUTHORIZATION") or ""
+  if authorization ~= "" then wrk.headers["authorization"] = authorization end
   local cookie = os.getenv("BENCH_COOKIE") or ""
   if cookie ~= "" then wrk.headers["cookie"] = cookie end
   local origin = os.getenv("BENCH_ORIGIN") or ""

@@ -67,6 +67,12 @@ impl OAuthForm {
             .ok_or_else(|| refusal(OAuthError::invalid_request(format!("{name} is required"))))
     }
 
+    /// `scope`: `None` when absent; `Some("")` when sent empty, which no client may be given.
+    fn scope(&self) -> Result<Option<&str>, ApiError> {
+        let sent_empty = self.0.iter().any(|(k, v)| k == "scope" && v.is_empty());
+        Ok(self.one("scope")?.or(sent_empty.then_some("")))
+    }
+
     /// The client the request names, from `Authorization` or the body.
     fn client(&self, req_authorization: Option<&str>) -> Result<Option<PresentedClient>, ApiError> {
         PresentedClient::from_request(
@@ -117,11 +123,7 @@ async fn grant(state: &AppState, req: Request) -> Result<TokenJson, ApiError> {
     let client = state.auth.authenticate_oauth_client(&presented).await?;
     let issued = state
         .auth
-        .grant_client_credentials(
-            &client,
-            form.one("scope")?
-                .or(form.0.iter().any(|(k, _)| k == "scope").then_some("")),
-        )
+        .grant_client_credentials(&client, form.scope()?)
         .await?;
     Ok(TokenJson {
         access_token: issued.token.expose().clone(),
