@@ -179,6 +179,13 @@ async fn repeated_and_nul(backend: Backend) {
         Some("Basic %%%"),
     )
     .await;
+    let nul_basic = form(
+        &server,
+        "/oauth2/token",
+        &[("grant_type", "client_credentials")],
+        Some(&basic("a%00b", "secret")),
+    )
+    .await;
 
     assert_eq!(oauth_error(&repeated), (400, "invalid_request".to_owned()));
     assert_eq!(oauth_error(&nul), (400, "invalid_request".to_owned()));
@@ -190,6 +197,7 @@ async fn repeated_and_nul(backend: Backend) {
         oauth_error(&garbage_basic),
         (401, "invalid_client".to_owned())
     );
+    assert_eq!(oauth_error(&nul_basic), (401, "invalid_client".to_owned()));
     assert_eq!(server.rows("oauth_access_token").await, 0);
 }
 
