@@ -1,9 +1,12 @@
 //! Settings of the OAuth / OpenID provider: `OIDC_PROVIDER_SCOPES` (comma- or
 //! space-separated scopes beyond `openid profile email offline_access`, for clients and
 //! their `client_credentials` tokens), `OIDC_PROVIDER_ACCESS_TOKEN_EXPIRES_IN` and
-//! `OIDC_PROVIDER_M2M_ACCESS_TOKEN_EXPIRES_IN` (seconds, default 3600).
+//! `OIDC_PROVIDER_M2M_ACCESS_TOKEN_EXPIRES_IN` (seconds, default 3600),
+//! `OIDC_PROVIDER_DYNAMIC_REGISTRATION` (RFC 7591 `/oauth2/register` for signed-in users,
+//! default false) and `OIDC_PROVIDER_UNAUTHENTICATED_REGISTRATION` (also without a session,
+//! default false).
 
-use crate::config::{Env, parse_into};
+use crate::config::{Env, parse_bool_into, parse_into};
 use anyhow::{Result, bail};
 use beep_core::oauth_provider::OAuthProviderConfig;
 use chrono::Duration;
@@ -21,6 +24,10 @@ pub struct OAuthProviderSettings {
     pub access_token_expires_in: i64,
     /// Seconds a `client_credentials` token lasts.
     pub m2m_access_token_expires_in: i64,
+    /// `/oauth2/register` for signed-in users.
+    pub dynamic_registration: bool,
+    /// `/oauth2/register` without a session too.
+    pub unauthenticated_registration: bool,
 }
 
 impl Default for OAuthProviderSettings {
@@ -30,6 +37,8 @@ impl Default for OAuthProviderSettings {
             extra_scopes: Vec::new(),
             access_token_expires_in: core.access_token_expires_in.num_seconds(),
             m2m_access_token_expires_in: core.m2m_access_token_expires_in.num_seconds(),
+            dynamic_registration: core.dynamic_registration,
+            unauthenticated_registration: core.unauthenticated_registration,
         }
     }
 }
@@ -66,6 +75,21 @@ impl OAuthProviderSettings {
                 bail!("{name}: {target} is not between 60 and {MAX_TOKEN_SECONDS} seconds");
             }
         }
+        parse_bool_into(
+            env,
+            "OIDC_PROVIDER_DYNAMIC_REGISTRATION",
+            &mut self.dynamic_registration,
+        )?;
+        parse_bool_into(
+            env,
+            "OIDC_PROVIDER_UNAUTHENTICATED_REGISTRATION",
+            &mut self.unauthenticated_registration,
+        )?;
+        if self.unauthenticated_registration && !self.dynamic_registration {
+            bail!(
+                "OIDC_PROVIDER_UNAUTHENTICATED_REGISTRATION needs OIDC_PROVIDER_DYNAMIC_REGISTRATION=true"
+            );
+        }
         Ok(())
     }
 
@@ -74,6 +98,8 @@ impl OAuthProviderSettings {
         OAuthProviderConfig {
             access_token_expires_in: Duration::seconds(self.access_token_expires_in),
             m2m_access_token_expires_in: Duration::seconds(self.m2m_access_token_expires_in),
+            dynamic_registration: self.dynamic_registration,
+            unauthenticated_registration: self.unauthenticated_registration,
             ..OAuthProviderConfig::for_base_url(base_url).with_scopes(self.extra_scopes.clone())
         }
     }
@@ -81,8 +107,12 @@ impl OAuthProviderSettings {
     /// The `[oidc_provider]` part of `config check`.
     pub fn describe(&self) -> String {
         format!(
-            "[oidc_provider]\nextra_scopes = {:?}\naccess_token_expires_in = {}\nm2m_access_token_expires_in = {}\n",
-            self.extra_scopes, self.access_token_expires_in, self.m2m_access_token_expires_in
+            "[oidc_provider]\nextra_scopes = {:?}\naccess_token_expires_in = {}\nm2m_access_token_expires_in = {}\ndynamic_registration = {}\nunauthenticated_registration = {}\n",
+            self.extra_scopes,
+            self.access_token_expires_in,
+            self.m2m_access_token_expires_in,
+            self.dynamic_registration,
+            self.unauthenticated_registration
         )
     }
 }
@@ -122,5 +152,6 @@ mod tests {
     fn a_lifetime_out_of_range_is_refused() {
         assert!(read(&[("OIDC_PROVIDER_M2M_ACCESS_TOKEN_EXPIRES_IN", "5")]).is_err());
         assert!(read(&[("OIDC_PROVIDER_SCOPES", "bad\"scope")]).is_err());
+        assert!(read(&[("OIDC_PROVIDER_UNAUTHENTICATED_REGISTRATION", "true")]).is_err());
     }
 }

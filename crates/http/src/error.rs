@@ -39,8 +39,9 @@ pub enum ApiError {
         /// What the client needs to act on it (`{tryAgainIn}`).
         details: serde_json::Value,
     },
-    /// An OAuth error (RFC 6749 §5.2): `{error, error_description}` with a status, and
-    /// `WWW-Authenticate: Basic` when the client tried Basic authentication.
+    /// An OAuth error (RFC 6749 §5.2): `{error, error_description}` with a status, and a
+    /// `WWW-Authenticate` challenge (`Basic` after a failed Basic attempt, `Bearer` when a
+    /// bearer credential is missing).
     OAuth {
         /// HTTP status.
         status: StatusCode,
@@ -48,8 +49,8 @@ pub enum ApiError {
         error: &'static str,
         /// `error_description`.
         description: String,
-        /// Whether to challenge for Basic credentials.
-        basic_challenge: bool,
+        /// The `WWW-Authenticate` scheme to challenge with.
+        challenge: Option<&'static str>,
     },
     /// A status with an empty body.
     Empty(StatusCode),
@@ -111,17 +112,17 @@ impl IntoResponse for ApiError {
                 status,
                 error,
                 description,
-                basic_challenge,
+                challenge,
             } => {
                 let mut response = (
                     status,
                     Json(json!({ "error": error, "error_description": description })),
                 )
                     .into_response();
-                if basic_challenge {
+                if let Some(scheme) = challenge {
                     response.headers_mut().insert(
                         http::header::WWW_AUTHENTICATE,
-                        http::HeaderValue::from_static("Basic"),
+                        http::HeaderValue::from_static(scheme),
                     );
                 }
                 response

@@ -81,13 +81,70 @@ impl Auth {
         new: NewOAuthClient,
     ) -> Result<CreatedOAuthClient, AuthError> {
         self.refuse_unless_admin_for(owner, &new.fields)?;
+        self.store_new_client(Some(owner), new).await
+    }
+
+    /// `POST /oauth2/register` (RFC 7591 dynamic registration), when the operator allows
+    /// it: by a signed-in `owner`, or by anyone when unauthenticated registration is on. A
+    /// client registered so takes no `client_credentials` scopes, and one registered
+    /// without a session may not even ask for that grant.
+    pub async fn register_oauth_client(
+        &self,
+        owner: Option<&User>,
+        new: NewOAuthClient,
+    ) -> Result<CreatedOAuthClient, AuthError> {
+        let config = &self.config().oauth_provider;
+        if !config.dynamic_registration {
+            return Err(OAuthError::bad(
+                OAuthErrorCode::AccessDenied,
+                "Client registration is disabled",
+            )
+            .into());
+        }
+        if owner.is_none() && !config.unauthenticated_registration {
+            return Err(OAuthError::Protocol {
+                code: OAuthErrorCode::InvalidToken,
+                description: "Authentication required for client registration".to_owned(),
+                unauthorized: true,
+                basic_challenge: false,
+            }
+            .into());
+        }
+        if new
+            .fields
+            .client_credentials_scopes
+            .as_ref()
+            .is_some_and(|scopes| !scopes.is_empty())
+        {
+            return Err(metadata_error(
+                "client_credentials_scopes cannot be set during dynamic client registration",
+            )
+            .into());
+        }
+        let asks_client_credentials = new
+            .fields
+            .grant_types
+            .as_ref()
+            .is_some_and(|grants| grants.iter().any(|g| g == "client_credentials"));
+        if owner.is_none() && asks_client_credentials {
+            return Err(metadata_error(
+                "client_credentials grant requires authenticated registration",
+            )
+            .into());
+        }
+        self.store_new_client(owner, new).await
+    }
+
+    /// Checks and stores a new client of `owner` (none: registered anonymously).
+    async fn store_new_client(
+        &self,
+        owner: Option<&User>,
+        new: NewOAuthClient,
+    ) -> Result<CreatedOAuthClient, AuthError> {
         let auth_method = match new.token_endpoint_auth_method.as_deref() {
             None => ClientAuthMethod::ClientSecretBasic,
             Some(name) => ClientAuthMethod::parse(name.trim()).ok_or_else(|| {
-                OAuthError::bad(
-                    OAuthErrorCode::InvalidClientMetadata,
-                    format!("unsupported token_endpoint_auth_method {name}"),
-                )
+                metadata_error(format!("unsupported token_endpoint_auth_method {name}"))
             })?,
         };
         let settled = self.settle(new.fields, None, auth_method)?;
@@ -95,6 +152,7 @@ impl Auth {
             .has_secret()
             .then(|| Secret::new(random_letters()));
         let now = self.now();
+        let owner_id = owner.map(|user| user.id.clone());
         let client = OAuthClient {
             id: OAuthClientId::generate(),
             client_id: random_letters(),
@@ -106,12 +164,12 @@ impl Auth {
             require_pkce: true,
             scopes: settled.scopes,
             client_credentials_scopes: settled.client_credentials_scopes,
-            owner: Some(owner.id.clone()),
+            audit: Audit::created(whole_seconds(now), owner_id.as_ref().map(|id| id.as_str())),
+            owner: owner_id,
             metadata: settled.metadata,
-            audit: Audit::created(whole_seconds(now), Some(owner.id.as_str())),
         };
         oauth_clients::insert(self.store().conn(), &client).await?;
-        tracing::info!(target: "audit", client_id = %client.client_id, owner = %owner.id, "oauth client created");
+        tracing::info!(target: "audit", client_id = %client.client_id, owner = ?client.owner, "oauth client created");
         Ok(CreatedOAuthClient { client, secret })
     }
 

@@ -25,6 +25,8 @@ pub enum OAuthErrorCode {
     AccessDenied,
     /// The token kind cannot be revoked.
     UnsupportedTokenType,
+    /// A bearer credential is missing or not valid (RFC 6750 §3.1).
+    InvalidToken,
 }
 
 impl OAuthErrorCode {
@@ -42,6 +44,7 @@ impl OAuthErrorCode {
             Self::NotFound => "not_found",
             Self::AccessDenied => "access_denied",
             Self::UnsupportedTokenType => "unsupported_token_type",
+            Self::InvalidToken => "invalid_token",
         }
     }
 }

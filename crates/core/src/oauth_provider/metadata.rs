@@ -24,7 +24,7 @@ pub fn discovery_document(config: &OAuthProviderConfig, id_token_alg: &str) -> V
     if config.scopes.iter().any(|s| s == "email") {
         claims.extend(["email", "email_verified"]);
     }
-    json!({
+    let mut document = json!({
         "scopes_supported": config.scopes,
         "issuer": base,
         "token_endpoint": endpoint("/oauth2/token"),
@@ -45,7 +45,11 @@ pub fn discovery_document(config: &OAuthProviderConfig, id_token_alg: &str) -> V
         "id_token_signing_alg_values_supported": [id_token_alg],
         "request_parameter_supported": false,
         "request_uri_parameter_supported": false,
-    })
+    });
+    if config.dynamic_registration {
+        document["registration_endpoint"] = json!(endpoint("/oauth2/register"));
+    }
+    document
 }
 
 #[cfg(test)]
@@ -70,6 +74,10 @@ mod tests {
         assert_eq!(
             document["token_endpoint_auth_methods_supported"],
             json!(["client_secret_basic", "client_secret_post"])
+        );
+        assert!(
+            document.get("registration_endpoint").is_none(),
+            "off by default"
         );
     }
 }

@@ -39,6 +39,10 @@ pub struct OAuthProviderConfig {
     pub access_token_expires_in: Duration,
     /// Lifetime of an access token a client takes for itself (`client_credentials`).
     pub m2m_access_token_expires_in: Duration,
+    /// Whether `/oauth2/register` (RFC 7591) is open to signed-in users.
+    pub dynamic_registration: bool,
+    /// Whether it is open to anyone, without a session (needs `dynamic_registration`).
+    pub unauthenticated_registration: bool,
 }
 
 impl OAuthProviderConfig {
@@ -49,6 +53,8 @@ impl OAuthProviderConfig {
             scopes: STANDARD_SCOPES.iter().map(|s| (*s).to_owned()).collect(),
             access_token_expires_in: Duration::hours(1),
             m2m_access_token_expires_in: Duration::hours(1),
+            dynamic_registration: false,
+            unauthenticated_registration: false,
         }
     }
 

@@ -11,6 +11,7 @@ mod clients;
 mod discovery;
 mod introspection;
 mod real_clients;
+mod registration;
 
 use base64::Engine as _;
 use beep_domain::UserId;

@@ -66,6 +66,8 @@ pub struct Options {
     pub admin: beep_core::admin::AdminConfig,
     /// Scopes of the OAuth provider beyond the standard four (`OIDC_PROVIDER_SCOPES`).
     pub oauth_scopes: Vec<String>,
+    /// RFC 7591 registration: off, for signed-in users, or for anyone.
+    pub oauth_registration: (bool, bool),
 }
 
 impl Options {
@@ -101,6 +103,7 @@ impl Default for Options {
             api_key: beep_core::api_keys::ApiKeyConfig::default(),
             admin: beep_core::admin::AdminConfig::default(),
             oauth_scopes: Vec::new(),
+            oauth_registration: (false, false),
         }
     }
 }
@@ -185,8 +188,12 @@ impl TestServer {
             },
             api_key: options.api_key.clone(),
             admin: options.admin.clone(),
-            oauth_provider: beep_core::oauth_provider::OAuthProviderConfig::for_base_url(&public)
-                .with_scopes(options.oauth_scopes.clone()),
+            oauth_provider: beep_core::oauth_provider::OAuthProviderConfig {
+                dynamic_registration: options.oauth_registration.0,
+                unauthenticated_registration: options.oauth_registration.1,
+                ..beep_core::oauth_provider::OAuthProviderConfig::for_base_url(&public)
+                    .with_scopes(options.oauth_scopes.clone())
+            },
             secret: Secret::new(SECRET.to_owned()),
             ..AuthConfig::default()
         };

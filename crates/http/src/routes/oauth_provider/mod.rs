@@ -43,6 +43,7 @@ pub fn routes() -> Router<AppState> {
         .route("/oauth2/update-client", post(update_client))
         .route("/oauth2/client/rotate-secret", post(rotate_secret))
         .route("/oauth2/delete-client", post(delete_client))
+        .route("/oauth2/register", post(register))
         .merge(endpoints::routes())
         .merge(discovery::routes())
 }
@@ -56,6 +57,7 @@ pub const PATHS: &[&str] = &[
     "/oauth2/update-client",
     "/oauth2/client/rotate-secret",
     "/oauth2/delete-client",
+    "/oauth2/register",
     "/oauth2/token",
     "/oauth2/introspect",
     "/oauth2/revoke",
@@ -81,7 +83,13 @@ pub(crate) fn refusal(refused: OAuthError) -> ApiError {
             },
             error: code.as_str(),
             description,
-            basic_challenge,
+            challenge: if basic_challenge {
+                Some("Basic")
+            } else if code == OAuthErrorCode::InvalidToken {
+                Some("Bearer")
+            } else {
+                None
+            },
         },
     }
 }
@@ -112,6 +120,40 @@ async fn create_client(
         &created.client,
         created.secret.as_ref().map(|s| s.expose().as_str()),
         is_admin(&state, &owner),
+    );
+    Ok((StatusCode::CREATED, Json(json)).into_response())
+}
+
+/// `POST /oauth2/register` (RFC 7591): 201 with the client and its secret. A body that does
+/// not fit answers in RFC 7591's shape (`invalid_client_metadata`, or `invalid_redirect_uri`
+/// for a redirect URI field), not better-auth's `{message, code}`.
+async fn register(
+    State(state): State<AppState>,
+    current: Option<CurrentSession>,
+    req: axum::extract::Request,
+) -> Result<Response, ApiError> {
+    let object = crate::body::read(req, &state, false).await?.into_object();
+    let body: CreateClientBody = match crate::typed_body::parse(object) {
+        Ok(body) => body,
+        Err(ApiError::Coded { message, .. }) => {
+            let code = if message.contains("redirect_uris") {
+                OAuthErrorCode::InvalidRedirectUri
+            } else {
+                OAuthErrorCode::InvalidClientMetadata
+            };
+            return Err(refusal(OAuthError::bad(code, message)));
+        }
+        Err(other) => return Err(other),
+    };
+    let owner = current.map(|c| c.active.user);
+    let created = state
+        .auth
+        .register_oauth_client(owner.as_ref(), body.into_new())
+        .await?;
+    let json = OAuthClientJson::of(
+        &created.client,
+        created.secret.as_ref().map(|s| s.expose().as_str()),
+        false,
     );
     Ok((StatusCode::CREATED, Json(json)).into_response())
 }

@@ -22,7 +22,6 @@ pub(crate) const TAG: (&str, &str) = (
 /// Every schema the family's operations refer to.
 pub(crate) fn schemas() -> Vec<(String, RefOr<Schema>)> {
     let mut all = Vec::new();
-    collect::<ClientFieldsBody>(&mut all);
     collect::<CreateClientBody>(&mut all);
     collect::<UpdateClientBody>(&mut all);
     collect::<ClientIdBody>(&mut all);
@@ -146,6 +145,28 @@ pub(crate) fn operations() -> Vec<Op> {
         .error("403", &forbidden(""))
         .error("400", "`VALIDATION_ERROR`")
         .reply("404", oauth_error(NOT_FOUND)),
+        post("/oauth2/register", "oauthRegister", "Register a client dynamically")
+            .description(
+                "RFC 7591, off unless `OIDC_PROVIDER_DYNAMIC_REGISTRATION=true`: the same \
+                 fields as create-client, with or without a session (without one only with \
+                 `OIDC_PROVIDER_UNAUTHENTICATED_REGISTRATION=true`, and never for \
+                 `client_credentials`). Bad bodies answer in RFC 7591's shape.",
+            )
+            .optional_session()
+            .body_of::<CreateClientBody>(json!({
+                "client_name": "Reports",
+                "redirect_uris": ["https://reports.example.com/callback"]
+            }))
+            .reply("201", ok_json("The client, with its secret", schema_ref(&OAuthClientJson::name())))
+            .reply(
+                "400",
+                either_error(
+                    "`BAD_REQUEST` (malformed JSON), `invalid_client_metadata`, \
+                     `invalid_redirect_uri`, `invalid_scope`",
+                ),
+            )
+            .reply("401", oauth_error("`invalid_token` with `WWW-Authenticate: Bearer`: no session, and unauthenticated registration is off"))
+            .reply("403", either_error(&forbidden("`access_denied`: registration is off"))),
         post("/oauth2/token", "oauthToken", "Take an access token")
             .description(
                 "RFC 6749 §3.2. Built so far: `grant_type=client_credentials`, for a \

@@ -6,9 +6,10 @@ use beep_core::oauth_provider::{ClientChanges, NewOAuthClient};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
-/// The client fields a create or an update may set (RFC 7591 §2).
+/// `POST /oauth2/create-client` and `/oauth2/register`, and the `update` of update-client:
+/// the client fields (RFC 7591 §2).
 #[derive(Debug, Default, Deserialize, ToSchema)]
-pub struct ClientFieldsBody {
+pub struct CreateClientBody {
     /// Where users are sent back with a code; matched exactly. Required with
     /// `authorization_code`.
     #[serde(default)]
@@ -59,9 +60,13 @@ pub struct ClientFieldsBody {
     /// `openid`, `profile`, `email` or `offline_access`).
     #[serde(default)]
     pub client_credentials_scopes: Option<Vec<String>>,
+    /// `client_secret_basic` (default), `client_secret_post`, or `none` (a public client,
+    /// with no secret). Fixed at creation: update-client ignores it.
+    #[serde(default)]
+    pub token_endpoint_auth_method: Option<String>,
 }
 
-impl ClientFieldsBody {
+impl CreateClientBody {
     fn into_changes(self) -> ClientChanges {
         ClientChanges {
             redirect_uris: self.redirect_uris,
@@ -84,26 +89,15 @@ impl ClientFieldsBody {
     }
 }
 
-/// `POST /oauth2/create-client`.
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct CreateClientBody {
-    /// The client's fields.
-    #[serde(flatten)]
-    pub fields: ClientFieldsBody,
-    /// `client_secret_basic` (default), `client_secret_post`, or `none` (a public client,
-    /// with no secret). Cannot be changed later.
-    #[serde(default)]
-    pub token_endpoint_auth_method: Option<String>,
-}
-
 impl Checked for CreateClientBody {}
 
 impl CreateClientBody {
     /// The client as core takes it.
-    pub fn into_new(self) -> NewOAuthClient {
+    pub fn into_new(mut self) -> NewOAuthClient {
+        let token_endpoint_auth_method = self.token_endpoint_auth_method.take();
         NewOAuthClient {
-            fields: self.fields.into_changes(),
-            token_endpoint_auth_method: self.token_endpoint_auth_method,
+            fields: self.into_changes(),
+            token_endpoint_auth_method,
         }
     }
 }
@@ -114,7 +108,7 @@ pub struct UpdateClientBody {
     /// The client to change.
     pub client_id: String,
     /// The fields to change; absent ones stay.
-    pub update: ClientFieldsBody,
+    pub update: CreateClientBody,
 }
 
 impl Checked for UpdateClientBody {}
