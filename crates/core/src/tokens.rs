@@ -75,6 +75,16 @@ pub fn random_alphanumeric(length: usize) -> String {
         .collect()
 }
 
+/// `length` random ASCII letters (`[A-Za-z]`), from the OS's CSPRNG: better-auth's API keys,
+/// OAuth client ids, client secrets and opaque tokens.
+pub fn random_letters(length: usize) -> String {
+    rand::rngs::OsRng
+        .sample_iter(rand::distributions::Uniform::from(0..52u8))
+        .take(length)
+        .map(|i| char::from(if i < 26 { b'a' + i } else { b'A' + i - 26 }))
+        .collect()
+}
+
 /// Hex SHA-256 of a string.
 pub fn digest_hex(value: &str) -> String {
     hex::encode(Sha256::digest(value.as_bytes()))

@@ -24,6 +24,7 @@ macro_rules! audit_of {
         }
     };
 }
+pub(crate) use audit_of;
 
 impl From<user::Model> for User {
     fn from(row: user::Model) -> Self {

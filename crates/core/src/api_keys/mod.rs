@@ -21,7 +21,6 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use beep_domain::{ApiKey, Secret};
 use chrono::Duration;
-use rand::Rng as _;
 use sha2::{Digest as _, Sha256};
 
 /// Settings of API keys.
@@ -81,11 +80,7 @@ pub struct ApiKeySecret(Secret<String>);
 
 impl ApiKeySecret {
     fn generate(prefix: Option<&str>, length: usize) -> Self {
-        let letters: String = rand::rngs::OsRng
-            .sample_iter(rand::distributions::Uniform::from(0..52u8))
-            .take(length)
-            .map(|i| char::from(if i < 26 { b'a' + i } else { b'A' + i - 26 }))
-            .collect();
+        let letters = crate::tokens::random_letters(length);
         Self(Secret::new(format!("{}{letters}", prefix.unwrap_or(""))))
     }
 

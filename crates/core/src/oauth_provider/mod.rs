@@ -82,12 +82,7 @@ pub fn credential_digest(text: &str) -> String {
 
 /// 32 random ASCII letters: better-auth's client ids, client secrets and opaque tokens.
 fn random_letters() -> String {
-    use rand::Rng as _;
-    rand::rngs::OsRng
-        .sample_iter(rand::distributions::Uniform::from(0..52u8))
-        .take(32)
-        .map(|i| char::from(if i < 26 { b'a' + i } else { b'A' + i - 26 }))
-        .collect()
+    crate::tokens::random_letters(32)
 }
 
 /// Splits a `scope` parameter on single spaces (RFC 6749 §3.3); an empty entry stays, so the

@@ -1,5 +1,6 @@
 //! Opaque OAuth access tokens: one indexed lookup by the digest of the token's text.
 
+use crate::convert::audit_of;
 use crate::entities::oauth_access_token;
 use crate::error::StoreError;
 use beep_domain::{Audit, OAuthAccessToken, OAuthAccessTokenId, SessionId, UserId};
@@ -66,13 +67,7 @@ impl From<oauth_access_token::Model> for OAuthAccessToken {
             session_id: row.session_id.map(SessionId::from_trusted),
             scopes: serde_json::from_str(&row.scopes).unwrap_or_default(),
             expires_at: row.expires_at,
-            audit: Audit {
-                created_at: row.created_at,
-                updated_at: row.updated_at,
-                created_by: row.created_by,
-                updated_by: row.updated_by,
-                version: row.version,
-            },
+            audit: audit_of!(row),
         }
     }
 }

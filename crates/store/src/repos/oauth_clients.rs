@@ -2,6 +2,7 @@
 //! conditional on the row's version, so two owners editing one client at once cannot
 //! overwrite each other unnoticed.
 
+use crate::convert::audit_of;
 use crate::entities::oauth_client;
 use crate::error::StoreError;
 use beep_domain::{
@@ -158,13 +159,7 @@ impl From<oauth_client::Model> for OAuthClient {
                     .collect(),
                 response_types: list_of(&row.response_types),
             },
-            audit: Audit {
-                created_at: row.created_at,
-                updated_at: row.updated_at,
-                created_by: row.created_by,
-                updated_by: row.updated_by,
-                version: row.version,
-            },
+            audit: audit_of!(row),
         }
     }
 }
