@@ -3,8 +3,11 @@
 //! their `client_credentials` tokens), `OIDC_PROVIDER_ACCESS_TOKEN_EXPIRES_IN` and
 //! `OIDC_PROVIDER_M2M_ACCESS_TOKEN_EXPIRES_IN` (seconds, default 3600),
 //! `OIDC_PROVIDER_DYNAMIC_REGISTRATION` (RFC 7591 `/oauth2/register` for signed-in users,
-//! default false) and `OIDC_PROVIDER_UNAUTHENTICATED_REGISTRATION` (also without a session,
-//! default false).
+//! default false), `OIDC_PROVIDER_UNAUTHENTICATED_REGISTRATION` (also without a session,
+//! default false), `OIDC_PROVIDER_REFRESH_TOKEN_EXPIRES_IN` (seconds, default 30 days),
+//! `OIDC_PROVIDER_CODE_EXPIRES_IN` (seconds, default and at most 600), and
+//! `OIDC_PROVIDER_LOGIN_PAGE` / `OIDC_PROVIDER_CONSENT_PAGE` (the operator's own pages, as
+//! absolute URLs, instead of the hosted ones).
 
 use crate::config::{Env, parse_bool_into, parse_into};
 use anyhow::{Result, bail};
@@ -14,6 +17,13 @@ use chrono::Duration;
 /// The longest lifetime an access token may be given (one day): they cannot be recalled
 /// from resource servers that cached an introspection.
 const MAX_TOKEN_SECONDS: i64 = 24 * 3600;
+
+/// The longest lifetime a refresh token may be given (one year).
+const MAX_REFRESH_SECONDS: i64 = 365 * 24 * 3600;
+
+/// The longest lifetime of an authorization code: RFC 6749 §4.1.2 recommends ten minutes at
+/// most.
+const MAX_CODE_SECONDS: i64 = 600;
 
 /// `OIDC_PROVIDER_*`.
 #[derive(Debug, Clone)]
@@ -28,6 +38,14 @@ pub struct OAuthProviderSettings {
     pub dynamic_registration: bool,
     /// `/oauth2/register` without a session too.
     pub unauthenticated_registration: bool,
+    /// Seconds a refresh token lasts.
+    pub refresh_token_expires_in: i64,
+    /// Seconds an authorization code lasts.
+    pub code_expires_in: i64,
+    /// The operator's login page, instead of the hosted one.
+    pub login_page: Option<String>,
+    /// The operator's consent page, instead of the hosted one.
+    pub consent_page: Option<String>,
 }
 
 impl Default for OAuthProviderSettings {
@@ -39,6 +57,10 @@ impl Default for OAuthProviderSettings {
             m2m_access_token_expires_in: core.m2m_access_token_expires_in.num_seconds(),
             dynamic_registration: core.dynamic_registration,
             unauthenticated_registration: core.unauthenticated_registration,
+            refresh_token_expires_in: core.refresh_token_expires_in.num_seconds(),
+            code_expires_in: core.code_expires_in.num_seconds(),
+            login_page: None,
+            consent_page: None,
         }
     }
 }
@@ -85,6 +107,42 @@ impl OAuthProviderSettings {
             "OIDC_PROVIDER_UNAUTHENTICATED_REGISTRATION",
             &mut self.unauthenticated_registration,
         )?;
+        for (name, target, range) in [
+            (
+                "OIDC_PROVIDER_REFRESH_TOKEN_EXPIRES_IN",
+                &mut self.refresh_token_expires_in,
+                300..=MAX_REFRESH_SECONDS,
+            ),
+            (
+                "OIDC_PROVIDER_CODE_EXPIRES_IN",
+                &mut self.code_expires_in,
+                30..=MAX_CODE_SECONDS,
+            ),
+        ] {
+            parse_into(env, name, target)?;
+            if !range.contains(target) {
+                bail!(
+                    "{name}: {target} is not between {} and {} seconds",
+                    range.start(),
+                    range.end()
+                );
+            }
+        }
+        for (name, target) in [
+            ("OIDC_PROVIDER_LOGIN_PAGE", &mut self.login_page),
+            ("OIDC_PROVIDER_CONSENT_PAGE", &mut self.consent_page),
+        ] {
+            if let Some(value) = env.get(name) {
+                let page = value.trim().to_owned();
+                let is_web_url = url::Url::parse(&page).is_ok_and(|u| {
+                    matches!(u.scheme(), "https" | "http") && u.fragment().is_none()
+                });
+                if !is_web_url {
+                    bail!("{name}: {page:?} is not an absolute http(s) URL without a fragment");
+                }
+                *target = Some(page);
+            }
+        }
         if self.unauthenticated_registration && !self.dynamic_registration {
             bail!(
                 "OIDC_PROVIDER_UNAUTHENTICATED_REGISTRATION needs OIDC_PROVIDER_DYNAMIC_REGISTRATION=true"
@@ -95,24 +153,40 @@ impl OAuthProviderSettings {
 
     /// The core's settings for a server at `base_url`.
     pub fn to_core(&self, base_url: &str) -> OAuthProviderConfig {
+        let defaults =
+            OAuthProviderConfig::for_base_url(base_url).with_scopes(self.extra_scopes.clone());
         OAuthProviderConfig {
+            login_page: self
+                .login_page
+                .clone()
+                .unwrap_or(defaults.login_page.clone()),
+            consent_page: self
+                .consent_page
+                .clone()
+                .unwrap_or(defaults.consent_page.clone()),
+            refresh_token_expires_in: Duration::seconds(self.refresh_token_expires_in),
+            code_expires_in: Duration::seconds(self.code_expires_in),
             access_token_expires_in: Duration::seconds(self.access_token_expires_in),
             m2m_access_token_expires_in: Duration::seconds(self.m2m_access_token_expires_in),
             dynamic_registration: self.dynamic_registration,
             unauthenticated_registration: self.unauthenticated_registration,
-            ..OAuthProviderConfig::for_base_url(base_url).with_scopes(self.extra_scopes.clone())
+            ..defaults
         }
     }
 
     /// The `[oidc_provider]` part of `config check`.
     pub fn describe(&self) -> String {
         format!(
-            "[oidc_provider]\nextra_scopes = {:?}\naccess_token_expires_in = {}\nm2m_access_token_expires_in = {}\ndynamic_registration = {}\nunauthenticated_registration = {}\n",
+            "[oidc_provider]\nextra_scopes = {:?}\naccess_token_expires_in = {}\nm2m_access_token_expires_in = {}\nrefresh_token_expires_in = {}\ncode_expires_in = {}\ndynamic_registration = {}\nunauthenticated_registration = {}\nlogin_page = {:?}\nconsent_page = {:?}\n",
             self.extra_scopes,
             self.access_token_expires_in,
             self.m2m_access_token_expires_in,
+            self.refresh_token_expires_in,
+            self.code_expires_in,
             self.dynamic_registration,
-            self.unauthenticated_registration
+            self.unauthenticated_registration,
+            self.login_page.as_deref().unwrap_or("(hosted)"),
+            self.consent_page.as_deref().unwrap_or("(hosted)")
         )
     }
 }
@@ -153,5 +227,21 @@ mod tests {
         assert!(read(&[("OIDC_PROVIDER_M2M_ACCESS_TOKEN_EXPIRES_IN", "5")]).is_err());
         assert!(read(&[("OIDC_PROVIDER_SCOPES", "bad\"scope")]).is_err());
         assert!(read(&[("OIDC_PROVIDER_UNAUTHENTICATED_REGISTRATION", "true")]).is_err());
+        assert!(read(&[("OIDC_PROVIDER_CODE_EXPIRES_IN", "3600")]).is_err());
+        assert!(read(&[("OIDC_PROVIDER_LOGIN_PAGE", "javascript:alert(1)")]).is_err());
+        assert!(read(&[("OIDC_PROVIDER_CONSENT_PAGE", "/relative")]).is_err());
+    }
+
+    #[test]
+    fn the_operators_pages_replace_the_hosted_ones() {
+        let core = read(&[("OIDC_PROVIDER_LOGIN_PAGE", "https://app.example.com/login")])
+            .unwrap()
+            .to_core("https://auth.example.com");
+
+        assert_eq!(core.login_page, "https://app.example.com/login");
+        assert_eq!(
+            core.consent_page,
+            "https://auth.example.com/api/auth/oauth2/consent-page"
+        );
     }
 }

@@ -103,6 +103,9 @@ typed_id!(/** Id of an [`crate::ApiKey`]. */ ApiKeyId, "ak");
 typed_id!(/** Id of a [`crate::JsonWebKey`]: the `kid` of the JWTs it signs. */ JsonWebKeyId, "jwk");
 typed_id!(/** Id of an [`crate::OAuthClient`] row (not its public `client_id`). */ OAuthClientId, "oac");
 typed_id!(/** Id of an [`crate::OAuthAccessToken`]. */ OAuthAccessTokenId, "oat");
+typed_id!(/** Id of an [`crate::OAuthGrant`]: one authorization and every token descending from it. */ OAuthGrantId, "oag");
+typed_id!(/** Id of an [`crate::OAuthRefreshToken`]. */ OAuthRefreshTokenId, "oar");
+typed_id!(/** Id of an [`crate::OAuthConsent`]. */ OAuthConsentId, "ocn");
 
 #[cfg(test)]
 mod tests {

@@ -14,6 +14,7 @@ pub mod enums;
 pub mod ids;
 pub mod jws;
 pub mod oauth_client;
+pub mod oauth_grant;
 pub mod password;
 pub mod secret;
 pub mod slug;
@@ -29,5 +30,6 @@ pub use ids::*;
 pub use oauth_client::{
     ApplicationType, ClientAuthMethod, ClientMetadata, GrantType, OAuthAccessToken, OAuthClient,
 };
+pub use oauth_grant::{OAuthConsent, OAuthGrant, OAuthRefreshToken};
 pub use password::{PasswordPolicy, PasswordRejection, PlainPassword};
 pub use secret::Secret;

@@ -3,7 +3,7 @@
 //! to them ([`OAuthAccessToken`]). A client's secret and every token are kept only as the
 //! SHA-256 of their text, so a database dump hands nobody a usable credential.
 
-use crate::{Audit, OAuthAccessTokenId, OAuthClientId, SessionId, UserId};
+use crate::{Audit, OAuthAccessTokenId, OAuthClientId, OAuthGrantId, SessionId, UserId};
 use chrono::{DateTime, Utc};
 
 /// How a client proves who it is at the token endpoint (RFC 7591 `token_endpoint_auth_method`).
@@ -204,6 +204,9 @@ pub struct OAuthAccessToken {
     pub user_id: Option<UserId>,
     /// The session it came from, while that session lasts.
     pub session_id: Option<SessionId>,
+    /// The user's authorization it descends from; `None` for `client_credentials`.
+    /// Revoking the grant (a replayed code, a reused refresh token) deletes the token.
+    pub grant_id: Option<OAuthGrantId>,
     /// What it grants.
     pub scopes: Vec<String>,
     /// When it stops working.

@@ -245,6 +245,11 @@ impl Fields {
         ));
     }
 
+    /// The raw value of `key`, taken out (for a field of more than one accepted type).
+    pub fn take(&mut self, key: &str) -> Option<Value> {
+        self.map.remove(key)
+    }
+
     /// Whether the body has this key (with any value).
     pub fn has(&self, key: &str) -> bool {
         self.map.contains_key(key)

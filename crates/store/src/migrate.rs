@@ -13,7 +13,7 @@ use sea_orm::{
 };
 
 /// The schema version this binary writes and expects.
-pub const SCHEMA_VERSION: i64 = 10;
+pub const SCHEMA_VERSION: i64 = 11;
 
 /// How the database's schema compares with this binary's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -123,6 +123,7 @@ async fn apply(version: i64, backend: Backend, tx: &DatabaseTransaction) -> Resu
         8 => run_script(tx, backend, API_KEYS_POSTGRES, API_KEYS_SQLITE).await,
         9 => run_script(tx, backend, ADMIN_POSTGRES, ADMIN_SQLITE).await,
         10 => run_script(tx, backend, OAUTH_PROVIDER_POSTGRES, OAUTH_PROVIDER_SQLITE).await,
+        11 => run_script(tx, backend, OAUTH_GRANTS_POSTGRES, OAUTH_GRANTS_SQLITE).await,
         other => Err(StoreError::Schema(format!("no migration {other}"))),
     }
 }
@@ -165,6 +166,12 @@ const ADMIN_SQLITE: &str = include_str!("migrations/0009_admin.sqlite.sql");
 const OAUTH_PROVIDER_POSTGRES: &str = include_str!("migrations/0010_oauth_provider.postgres.sql");
 /// See [`OAUTH_PROVIDER_POSTGRES`].
 const OAUTH_PROVIDER_SQLITE: &str = include_str!("migrations/0010_oauth_provider.sqlite.sql");
+
+/// Migration 11: OAuth grants (authorization codes and token families), refresh tokens,
+/// consents.
+const OAUTH_GRANTS_POSTGRES: &str = include_str!("migrations/0011_oauth_grants.postgres.sql");
+/// See [`OAUTH_GRANTS_POSTGRES`].
+const OAUTH_GRANTS_SQLITE: &str = include_str!("migrations/0011_oauth_grants.sqlite.sql");
 
 /// Runs a migration script, statement by statement (`;` at the end of a line ends one;
 /// `--` lines are comments).

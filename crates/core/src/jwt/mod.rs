@@ -12,6 +12,7 @@ mod tokens;
 pub use key_pair::{JwtAlgorithm, KeyPair, KeyPairError};
 pub(crate) use signing_keys::SigningKeys;
 pub use tokens::JsonWebKeySet;
+pub(crate) use tokens::signed_compact;
 
 use chrono::Duration;
 

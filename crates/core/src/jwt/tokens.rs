@@ -3,18 +3,41 @@
 use crate::auth::Auth;
 use crate::error::AuthError;
 use crate::jwt::recent_tokens::RecentTokens;
+use crate::jwt::signing_keys::SigningKey;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use beep_domain::UserId;
 use beep_store::repos::jwks;
 use serde::Serialize;
 use serde_json::{Map, Value, json};
+use std::sync::Arc;
 
 /// The public keys that verify this server's JWTs (RFC 7517 §5), as `/jwks` answers them.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct JsonWebKeySet {
     /// Newest first: each key's JWK members plus `alg`, `kid` and (for curves) `crv`.
     pub keys: Vec<Map<String, Value>>,
+}
+
+/// `claims` signed by `key` as a compact JWS, with `alg` and `kid` in the header.
+pub(crate) fn signed_compact(
+    key: &SigningKey,
+    claims: Map<String, Value>,
+) -> Result<String, AuthError> {
+    let header = json!({ "alg": key.pair.algorithm().as_str(), "kid": key.id.as_str() });
+    let signing_input = format!(
+        "{}.{}",
+        URL_SAFE_NO_PAD.encode(header.to_string()),
+        URL_SAFE_NO_PAD.encode(Value::Object(claims).to_string())
+    );
+    let signature = key
+        .pair
+        .sign(signing_input.as_bytes())
+        .map_err(|err| AuthError::Internal(err.to_string()))?;
+    Ok(format!(
+        "{signing_input}.{}",
+        URL_SAFE_NO_PAD.encode(signature)
+    ))
 }
 
 impl Auth {
@@ -46,19 +69,16 @@ impl Auth {
             "exp".to_owned(),
             json!(issued_at + config.expires_in.num_seconds()),
         );
-        let header = json!({ "alg": key.pair.algorithm().as_str(), "kid": key.id.as_str() });
-        let signing_input = format!(
-            "{}.{}",
-            URL_SAFE_NO_PAD.encode(header.to_string()),
-            URL_SAFE_NO_PAD.encode(Value::Object(claims).to_string())
-        );
-        let signature = key
-            .pair
-            .sign(signing_input.as_bytes())
-            .map_err(|err| AuthError::Internal(err.to_string()))?;
-        let token = format!("{signing_input}.{}", URL_SAFE_NO_PAD.encode(signature));
+        let token = signed_compact(&key, claims)?;
         recent.remember(digest, &key.id, issued_at, &token);
         Ok(token)
+    }
+
+    /// The key that signs now (made on first use).
+    pub(crate) async fn current_signing_key(&self) -> Result<Arc<SigningKey>, AuthError> {
+        self.signing_keys()
+            .signer(self.store(), &self.config().jwt, self.now())
+            .await
     }
 
     /// Every key a verifier should accept now: the one that signs and those that stopped

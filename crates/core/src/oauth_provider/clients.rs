@@ -102,12 +102,9 @@ impl Auth {
             .into());
         }
         if owner.is_none() && !config.unauthenticated_registration {
-            return Err(OAuthError::Protocol {
-                code: OAuthErrorCode::InvalidToken,
-                description: "Authentication required for client registration".to_owned(),
-                unauthorized: true,
-                basic_challenge: false,
-            }
+            return Err(OAuthError::invalid_token(
+                "Authentication required for client registration",
+            )
             .into());
         }
         if new

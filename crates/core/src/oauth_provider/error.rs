@@ -27,6 +27,20 @@ pub enum OAuthErrorCode {
     UnsupportedTokenType,
     /// A bearer credential is missing or not valid (RFC 6750 §3.1).
     InvalidToken,
+    /// `prompt=none`, and the user is not signed in.
+    LoginRequired,
+    /// `prompt=none`, and the user has not consented.
+    ConsentRequired,
+    /// The client is disabled (authorization error page).
+    ClientDisabled,
+    /// The redirect URI is not one of the client's (authorization error page).
+    InvalidRedirect,
+    /// The `request` parameter (a request object) is not supported.
+    RequestNotSupported,
+    /// The `request_uri` parameter is not supported.
+    RequestUriNotSupported,
+    /// Only `response_type=code` is supported.
+    UnsupportedResponseType,
 }
 
 impl OAuthErrorCode {
@@ -45,6 +59,13 @@ impl OAuthErrorCode {
             Self::AccessDenied => "access_denied",
             Self::UnsupportedTokenType => "unsupported_token_type",
             Self::InvalidToken => "invalid_token",
+            Self::LoginRequired => "login_required",
+            Self::ConsentRequired => "consent_required",
+            Self::ClientDisabled => "client_disabled",
+            Self::InvalidRedirect => "invalid_redirect",
+            Self::RequestNotSupported => "request_not_supported",
+            Self::RequestUriNotSupported => "request_uri_not_supported",
+            Self::UnsupportedResponseType => "unsupported_response_type",
         }
     }
 }
@@ -100,6 +121,17 @@ impl OAuthError {
         Self::Protocol {
             code: OAuthErrorCode::InvalidClient,
             description: "missing required credentials".to_owned(),
+            unauthorized: true,
+            basic_challenge: false,
+        }
+    }
+
+    /// `invalid_token` (401, with a Bearer challenge at the edge): a missing or dead bearer
+    /// credential (RFC 6750 §3.1).
+    pub fn invalid_token(description: impl Into<String>) -> Self {
+        Self::Protocol {
+            code: OAuthErrorCode::InvalidToken,
+            description: description.into(),
             unauthorized: true,
             basic_challenge: false,
         }

@@ -1,16 +1,30 @@
-//! The token endpoint's grants. Built so far: `client_credentials` (RFC 6749 §4.4), a
-//! client acting for itself with the scopes an admin gave it. The token is 32 random
-//! letters; only its digest is stored.
+//! The token endpoint's `client_credentials` grant (RFC 6749 §4.4): a client acting for
+//! itself with the scopes an admin gave it, and the opaque access tokens every grant issues
+//! (32 random letters; only their digest is stored). The grants that act for a user are in
+//! `user_grants.rs`.
 
 use super::error::{OAuthError, OAuthErrorCode};
-use super::{STANDARD_SCOPES, credential_digest, random_letters, scope_list};
+use super::{STANDARD_SCOPES, credential_digest, random_letters, scope_list, whole_seconds};
 use crate::auth::Auth;
 use crate::error::AuthError;
 use beep_domain::{
-    Audit, ClientAuthMethod, GrantType, OAuthAccessToken, OAuthAccessTokenId, OAuthClient, Secret,
+    Audit, ClientAuthMethod, GrantType, OAuthAccessToken, OAuthAccessTokenId, OAuthClient,
+    OAuthGrantId, Secret, SessionId, UserId,
 };
 use beep_store::repos::oauth_access_tokens;
 use chrono::{DateTime, Utc};
+
+/// What a grant that acts for a user issued: the access token, and a refresh token (with
+/// `offline_access`) and an ID token (with `openid`).
+#[derive(Debug)]
+pub struct IssuedTokens {
+    /// The access token.
+    pub access: IssuedAccessToken,
+    /// The refresh token, shown once.
+    pub refresh_token: Option<Secret<String>>,
+    /// The signed ID token.
+    pub id_token: Option<String>,
+}
 
 /// An access token just issued, with its text (shown once).
 #[derive(Debug)]
@@ -71,40 +85,52 @@ impl Auth {
             }
         };
         let lifetime = self.config().oauth_provider.m2m_access_token_expires_in;
-        self.issue_access_token(client, scopes, lifetime).await
+        let (issued, row) = self.new_access_token(client, scopes, lifetime, None);
+        oauth_access_tokens::insert(self.store().conn(), &row).await?;
+        Ok(issued)
     }
 
-    /// Stores and returns a new opaque token for `client` (no user).
-    async fn issue_access_token(
+    /// A new opaque token for `client` (acting for `user` when given), and the row to store.
+    pub(super) fn new_access_token(
         &self,
         client: &OAuthClient,
         scopes: Vec<String>,
         lifetime: chrono::Duration,
-    ) -> Result<IssuedAccessToken, AuthError> {
-        // Token times are whole seconds: `exp` and `iat` are seconds on the wire.
-        let issued_at = DateTime::from_timestamp(self.now().timestamp(), 0).unwrap_or(self.now());
+        user: Option<TokenUser>,
+    ) -> (IssuedAccessToken, OAuthAccessToken) {
+        let issued_at = whole_seconds(self.now());
         let expires_at = issued_at + lifetime;
         let token = Secret::new(random_letters());
+        let user = user.unwrap_or_default();
         let row = OAuthAccessToken {
             id: OAuthAccessTokenId::generate(),
             token_digest: credential_digest(token.expose()),
             client_id: client.client_id.clone(),
-            user_id: None,
-            session_id: None,
+            user_id: user.user_id,
+            session_id: user.session_id,
+            grant_id: user.grant_id,
             scopes: scopes.clone(),
             expires_at,
             audit: Audit::created(issued_at, None),
         };
-        oauth_access_tokens::insert(self.store().conn(), &row).await?;
-        Ok(IssuedAccessToken {
+        let issued = IssuedAccessToken {
             token,
             issued_at,
             expires_at,
             scopes,
-        })
+        };
+        (issued, row)
     }
 }
 
-fn unauthorized(description: &str) -> AuthError {
+/// Who a user's access token acts for, and what it descends from.
+#[derive(Debug, Default, Clone)]
+pub(super) struct TokenUser {
+    pub(super) user_id: Option<UserId>,
+    pub(super) session_id: Option<SessionId>,
+    pub(super) grant_id: Option<OAuthGrantId>,
+}
+
+pub(super) fn unauthorized(description: &str) -> AuthError {
     OAuthError::bad(OAuthErrorCode::UnauthorizedClient, description).into()
 }

@@ -1,11 +1,13 @@
 //! Token introspection (RFC 7662) and revocation (RFC 7009) for authenticated clients. A
-//! client learns about, and ends, only the tokens issued to it.
+//! client learns about, and ends, only the tokens issued to it. Revoking a refresh token
+//! revokes its whole grant (RFC 7009 §2.1: the access tokens of the same grant go too).
 
 use super::credential_digest;
 use crate::auth::Auth;
 use crate::error::AuthError;
-use beep_domain::{OAuthAccessToken, OAuthClient};
-use beep_store::repos::{oauth_access_tokens, sessions};
+use beep_domain::{OAuthClient, SessionId, UserId};
+use beep_store::repos::{oauth_access_tokens, oauth_grants, oauth_refresh_tokens, sessions};
+use chrono::{DateTime, Utc};
 
 /// `token_type_hint`: which kind of token the client thinks it sent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,23 +36,50 @@ impl TokenHint {
 pub enum Introspection {
     /// `{"active": false}`: unknown, expired, revoked, or another client's.
     Inactive,
-    /// An active access token.
-    Active(Box<OAuthAccessToken>),
+    /// An active token.
+    Active(Box<ActiveToken>),
+}
+
+/// The claims of an active access or refresh token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActiveToken {
+    /// The `client_id` it was issued to.
+    pub client_id: String,
+    /// The user it acts for; `None` for `client_credentials`.
+    pub user_id: Option<UserId>,
+    /// The session it came from.
+    pub session_id: Option<SessionId>,
+    /// What it grants.
+    pub scopes: Vec<String>,
+    /// When it was issued.
+    pub issued_at: DateTime<Utc>,
+    /// When it stops working.
+    pub expires_at: DateTime<Utc>,
+    /// Whether it is a refresh token.
+    pub refresh: bool,
 }
 
 impl Auth {
-    /// `POST /oauth2/introspect`: whether `token` is an active token issued to `client`.
+    /// `POST /oauth2/introspect`: whether `token` is an active token issued to `client`. The
+    /// hint only decides which kind is looked for first.
     pub async fn introspect_token(
         &self,
         client: &OAuthClient,
         token: &str,
         hint: TokenHint,
     ) -> Result<Introspection, AuthError> {
-        if hint == TokenHint::RefreshToken {
-            // No refresh tokens are issued yet, so none is active.
-            return Ok(Introspection::Inactive);
-        }
-        Ok(match self.active_access_token(client, token).await? {
+        let found = if hint == TokenHint::RefreshToken {
+            match self.active_refresh_token(client, token).await? {
+                Some(found) => Some(found),
+                None => self.active_access_token(client, token).await?,
+            }
+        } else {
+            match self.active_access_token(client, token).await? {
+                Some(found) => Some(found),
+                None => self.active_refresh_token(client, token).await?,
+            }
+        };
+        Ok(match found {
             Some(found) => Introspection::Active(Box::new(found)),
             None => Introspection::Inactive,
         })
@@ -64,11 +93,18 @@ impl Auth {
         token: &str,
         _hint: TokenHint,
     ) -> Result<(), AuthError> {
+        let conn = self.store().conn();
         let digest = credential_digest(token);
-        if oauth_access_tokens::delete_issued_to(self.store().conn(), &digest, &client.client_id)
-            .await?
-        {
+        if oauth_access_tokens::delete_issued_to(conn, &digest, &client.client_id).await? {
             tracing::info!(target: "audit", client_id = %client.client_id, "oauth access token revoked");
+            return Ok(());
+        }
+        if let Some(refresh) = oauth_refresh_tokens::find_by_digest(conn, &digest)
+            .await?
+            .filter(|t| t.client_id == client.client_id)
+        {
+            oauth_grants::revoke_family(conn, &refresh.grant_id, self.now()).await?;
+            tracing::info!(target: "audit", client_id = %client.client_id, grant_id = %refresh.grant_id, "oauth refresh token revoked with its grant");
         }
         Ok(())
     }
@@ -80,7 +116,7 @@ impl Auth {
         &self,
         client: &OAuthClient,
         token: &str,
-    ) -> Result<Option<OAuthAccessToken>, AuthError> {
+    ) -> Result<Option<ActiveToken>, AuthError> {
         let conn = self.store().conn();
         let now = self.now();
         let Some(found) = oauth_access_tokens::find_by_digest(conn, &credential_digest(token))
@@ -97,6 +133,40 @@ impl Auth {
                 return Ok(None);
             }
         }
-        Ok(Some(found))
+        Ok(Some(ActiveToken {
+            client_id: found.client_id,
+            user_id: found.user_id,
+            session_id: found.session_id,
+            scopes: found.scopes,
+            issued_at: found.audit.created_at,
+            expires_at: found.expires_at,
+            refresh: false,
+        }))
+    }
+
+    /// The refresh token whose text is `token`, if it was issued to `client` and is neither
+    /// used, revoked nor expired.
+    async fn active_refresh_token(
+        &self,
+        client: &OAuthClient,
+        token: &str,
+    ) -> Result<Option<ActiveToken>, AuthError> {
+        let now = self.now();
+        Ok(
+            oauth_refresh_tokens::find_by_digest(self.store().conn(), &credential_digest(token))
+                .await?
+                .filter(|t| {
+                    t.client_id == client.client_id && t.revoked_at.is_none() && t.expires_at > now
+                })
+                .map(|found| ActiveToken {
+                    client_id: found.client_id,
+                    user_id: Some(found.user_id),
+                    session_id: found.session_id,
+                    scopes: found.scopes,
+                    issued_at: found.audit.created_at,
+                    expires_at: found.expires_at,
+                    refresh: true,
+                }),
+        )
     }
 }

@@ -1,7 +1,6 @@
 //! The discovery documents: OpenID Connect Discovery 1.0 and RFC 8414 authorization server
 //! metadata. With `openid` among the scopes (always, here) both are the same document, as
-//! better-auth serves them. Only what is built is advertised: endpoints, grants and client
-//! authentication methods appear as they land.
+//! better-auth serves them. Only what is built is advertised.
 
 use super::OAuthProviderConfig;
 use beep_domain::ClientAuthMethod;
@@ -24,17 +23,23 @@ pub fn discovery_document(config: &OAuthProviderConfig, id_token_alg: &str) -> V
     if config.scopes.iter().any(|s| s == "email") {
         claims.extend(["email", "email_verified"]);
     }
+    let token_methods: Vec<&str> = ClientAuthMethod::ALL
+        .into_iter()
+        .map(ClientAuthMethod::as_str)
+        .collect();
     let mut document = json!({
         "scopes_supported": config.scopes,
         "issuer": base,
+        "authorization_endpoint": endpoint("/oauth2/authorize"),
         "token_endpoint": endpoint("/oauth2/token"),
+        "userinfo_endpoint": endpoint("/oauth2/userinfo"),
         "jwks_uri": endpoint("/jwks"),
         "introspection_endpoint": endpoint("/oauth2/introspect"),
         "revocation_endpoint": endpoint("/oauth2/revoke"),
-        // No authorization endpoint yet (RFC 8414 §2: then none is listed).
-        "response_types_supported": [],
-        "grant_types_supported": ["client_credentials"],
-        "token_endpoint_auth_methods_supported": secret_methods,
+        "response_types_supported": ["code"],
+        "response_modes_supported": ["query"],
+        "grant_types_supported": ["authorization_code", "client_credentials", "refresh_token"],
+        "token_endpoint_auth_methods_supported": token_methods,
         "introspection_endpoint_auth_methods_supported": secret_methods,
         "revocation_endpoint_auth_methods_supported": secret_methods,
         "code_challenge_methods_supported": ["S256"],
@@ -43,6 +48,8 @@ pub fn discovery_document(config: &OAuthProviderConfig, id_token_alg: &str) -> V
         "subject_types_supported": ["public"],
         "acr_values_supported": ["0"],
         "id_token_signing_alg_values_supported": [id_token_alg],
+        "prompt_values_supported": ["none", "login", "consent", "create"],
+        "claims_parameter_supported": false,
         "request_parameter_supported": false,
         "request_uri_parameter_supported": false,
     });
@@ -73,7 +80,15 @@ mod tests {
         );
         assert_eq!(
             document["token_endpoint_auth_methods_supported"],
+            json!(["none", "client_secret_basic", "client_secret_post"])
+        );
+        assert_eq!(
+            document["introspection_endpoint_auth_methods_supported"],
             json!(["client_secret_basic", "client_secret_post"])
+        );
+        assert_eq!(
+            document["authorization_endpoint"],
+            "https://auth.example.com/api/auth/oauth2/authorize"
         );
         assert!(
             document.get("registration_endpoint").is_none(),

@@ -3,25 +3,37 @@
 //! endpoint, and resource servers check those tokens by introspection.
 //!
 //! What is built: client management by their owners (`clients`), client authentication at
-//! the token endpoints (`client_auth`), the `client_credentials` grant (`grants`),
+//! the token endpoints (`client_auth`), the authorization request (`authorize`) with its
+//! signed hand-off to the login and consent pages (`signed_query`) and the user's answer
+//! (`consent`), the token endpoint's grants (`grants`: `authorization_code`,
+//! `refresh_token`, `client_credentials`), ID tokens (`id_token`), userinfo (`userinfo`),
 //! introspection and revocation (`introspection`), and the discovery documents
-//! (`metadata`). A client's secret and every token are random letters stored as their
-//! SHA-256, so the database never holds a usable credential.
+//! (`metadata`). A client's secret, every code and every token are random letters stored as
+//! their SHA-256, so the database never holds a usable credential.
 
+mod authorize;
 mod client_auth;
 mod clients;
+mod consent;
 mod error;
 mod grants;
+mod id_token;
 mod introspection;
 mod metadata;
 mod redirect_uris;
+mod signed_query;
+mod user_grants;
+mod userinfo;
 
+pub use authorize::AuthorizeStep;
 pub use client_auth::{PresentedClient, PresentedMethod};
 pub use clients::{ClientChanges, CreatedOAuthClient, NewOAuthClient};
+pub use consent::ConsentAnswer;
 pub use error::{OAuthError, OAuthErrorCode};
-pub use grants::IssuedAccessToken;
-pub use introspection::{Introspection, TokenHint};
+pub use grants::{IssuedAccessToken, IssuedTokens};
+pub use introspection::{ActiveToken, Introspection, TokenHint};
 pub use metadata::discovery_document;
+pub use user_grants::CodeExchange;
 
 use chrono::Duration;
 
@@ -39,6 +51,16 @@ pub struct OAuthProviderConfig {
     pub access_token_expires_in: Duration,
     /// Lifetime of an access token a client takes for itself (`client_credentials`).
     pub m2m_access_token_expires_in: Duration,
+    /// How long an authorization code (and a signed hand-off to the pages) stays good.
+    pub code_expires_in: Duration,
+    /// Lifetime of a refresh token (each use rotates it).
+    pub refresh_token_expires_in: Duration,
+    /// Lifetime of an ID token.
+    pub id_token_expires_in: Duration,
+    /// Where a user without a session signs in; the signed request is appended as its query.
+    pub login_page: String,
+    /// Where a user is asked to consent; the signed request is appended as its query.
+    pub consent_page: String,
     /// Whether `/oauth2/register` (RFC 7591) is open to signed-in users.
     pub dynamic_registration: bool,
     /// Whether it is open to anyone, without a session (needs `dynamic_registration`).
@@ -48,11 +70,17 @@ pub struct OAuthProviderConfig {
 impl OAuthProviderConfig {
     /// The defaults for a server at `base_url` (`https://auth.example.com`).
     pub fn for_base_url(base_url: &str) -> Self {
+        let issuer = format!("{}/api/auth", base_url.trim_end_matches('/'));
         Self {
-            issuer: format!("{}/api/auth", base_url.trim_end_matches('/')),
+            login_page: format!("{issuer}/oauth2/login-page"),
+            consent_page: format!("{issuer}/oauth2/consent-page"),
+            issuer,
             scopes: STANDARD_SCOPES.iter().map(|s| (*s).to_owned()).collect(),
             access_token_expires_in: Duration::hours(1),
             m2m_access_token_expires_in: Duration::hours(1),
+            code_expires_in: Duration::minutes(10),
+            refresh_token_expires_in: Duration::days(30),
+            id_token_expires_in: Duration::hours(10),
             dynamic_registration: false,
             unauthenticated_registration: false,
         }
@@ -83,6 +111,11 @@ pub fn credential_digest(text: &str) -> String {
 /// 32 random ASCII letters: better-auth's client ids, client secrets and opaque tokens.
 fn random_letters() -> String {
     crate::tokens::random_letters(32)
+}
+
+/// `now` cut to whole seconds: `exp`, `iat` and `auth_time` are seconds on the wire.
+fn whole_seconds(now: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::from_timestamp(now.timestamp(), 0).unwrap_or(now)
 }
 
 /// Splits a `scope` parameter on single spaces (RFC 6749 §3.3); an empty entry stays, so the

@@ -10,8 +10,8 @@ use crate::wire::UserJson;
 use axum::Json;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
-use beep_core::SignedIn;
 use beep_core::flows::{SignIn, SignInOutcome, SignUp, SignUpOutcome};
+use beep_core::{ActiveSession, SignedIn};
 use beep_domain::{Email, Secret};
 use http::{HeaderMap, HeaderValue, header};
 use serde_json::json;
@@ -77,8 +77,14 @@ pub async fn sign_in(
     let password = Secret::new(body.required_string("password"));
     let callback = body.optional_string("callbackURL");
     let remember_me = body.optional_bool("rememberMe").unwrap_or(true);
+    // Set by the login page of an OAuth authorization (better-auth's oauthProviderClient).
+    let oauth_query = body.optional_string("oauth_query");
     body.finish()?;
     check_callback(&state, callback.as_deref())?;
+    if let Some(query) = &oauth_query {
+        // A hand-off that does not verify is refused before anyone is signed in.
+        state.auth.verified_hand_off(query)?;
+    }
 
     let outcome = state
         .auth
@@ -99,6 +105,9 @@ pub async fn sign_in(
         }
     };
 
+    if let Some(query) = oauth_query {
+        return continue_authorization(&state, &query, signed).await;
+    }
     let body = match &callback {
         Some(url) => json!({
             "redirect": true,
@@ -117,6 +126,28 @@ pub async fn sign_in(
     if let Some(location) = callback.and_then(|url| HeaderValue::from_str(&url).ok()) {
         response.headers_mut().insert(header::LOCATION, location);
     }
+    Ok(response)
+}
+
+/// After a sign-in on the login page of an OAuth authorization: `{redirect: true, url}` to
+/// where the authorization goes on (the consent page, or the client with a code), with the
+/// new session's cookies.
+async fn continue_authorization(
+    state: &AppState,
+    oauth_query: &str,
+    signed: SignedIn,
+) -> Result<Response, ApiError> {
+    let active = ActiveSession {
+        session: signed.session.clone(),
+        user: signed.user.clone(),
+        refreshed: false,
+    };
+    let url = state
+        .auth
+        .continue_authorization(oauth_query, &active)
+        .await?;
+    let mut response = Json(json!({ "redirect": true, "url": url })).into_response();
+    set_login_cookies(state, &mut response, &signed);
     Ok(response)
 }
 

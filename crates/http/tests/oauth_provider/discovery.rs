@@ -43,8 +43,17 @@ async fn three_paths_agree(backend: Backend) {
     assert_eq!(openid.json["jwks_uri"], format!("{issuer}/jwks"));
     assert_eq!(
         openid.json["grant_types_supported"],
-        json!(["client_credentials"])
+        json!(["authorization_code", "client_credentials", "refresh_token"])
     );
+    assert_eq!(
+        openid.json["authorization_endpoint"],
+        format!("{issuer}/oauth2/authorize")
+    );
+    assert_eq!(
+        openid.json["userinfo_endpoint"],
+        format!("{issuer}/oauth2/userinfo")
+    );
+    assert_eq!(openid.json["response_types_supported"], json!(["code"]));
     assert_eq!(
         openid.json["code_challenge_methods_supported"],
         json!(["S256"])

@@ -5,6 +5,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod authorization_code;
 mod bad_input;
 mod client_credentials;
 mod clients;

@@ -1,6 +1,8 @@
 //! Real relying parties, not our own client code: npm `openid-client` (OpenID-certified)
 //! and PyPI `authlib` discover the provider, take a `client_credentials` token, introspect
-//! it, revoke it and see it inactive, each accepting our answers unmodified.
+//! it, revoke it and see it inactive; and sign a user in with the authorization code flow
+//! (PKCE, nonce, ID token validation by the library, userinfo, refresh rotation), each
+//! accepting our answers unmodified.
 
 use crate::machine_client;
 use crate::support::TestServer;
@@ -13,7 +15,128 @@ crate::on_both!(
     openid_client_discovers_by_rfc_8414_and_posts_its_secret => openid_client_rfc8414_post,
     authlib_runs_client_credentials_with_basic => authlib_basic,
     authlib_posts_its_secret => authlib_post,
+    openid_client_signs_a_user_in_with_code_and_pkce => openid_client_code_flow,
+    openid_client_signs_a_user_in_as_a_public_client => openid_client_public_code_flow,
+    authlib_signs_a_user_in_with_code_and_pkce => authlib_code_flow,
 );
+
+const CALLBACK: &str = "https://rp.example.com/callback";
+
+/// A signed-up user and a web client they registered for the code flow (public when
+/// `public`): `(user, client_id, client_secret or "-")`.
+async fn user_and_web_client(
+    server: &TestServer,
+    public: bool,
+) -> (crate::support::Session, String, String) {
+    let user = server.sign_up("ada@example.com").await;
+    let mut body = json!({
+        "client_name": "Reports",
+        "redirect_uris": [CALLBACK],
+        "grant_types": ["authorization_code", "refresh_token"],
+    });
+    if public {
+        body["token_endpoint_auth_method"] = json!("none");
+    }
+    let reply = crate::create(server, &user, body).await;
+    assert_eq!(reply.status, 201, "{}", reply.text);
+    let id = reply.json["client_id"].as_str().unwrap().to_owned();
+    let secret = reply.json["client_secret"]
+        .as_str()
+        .unwrap_or("-")
+        .to_owned();
+    (user, id, secret)
+}
+
+async fn openid_code_flow(server: &TestServer, public: bool) -> (Value, String) {
+    let (user, id, secret) = user_and_web_client(server, public).await;
+    let issuer = format!("{}/api/auth", server.base);
+    let seen = run(
+        PathBuf::from("node"),
+        [
+            "openid_code_flow.mjs",
+            &issuer,
+            &id,
+            &secret,
+            CALLBACK,
+            &user.cookie_header(),
+        ]
+        .map(str::to_owned)
+        .to_vec(),
+    )
+    .await;
+    (seen, user.user_id)
+}
+
+fn assert_signed_in(seen: &Value, user_id: &str) {
+    assert_eq!(seen["sub"], user_id, "{seen}");
+    assert_eq!(seen["verified_sub"], user_id, "jose verified the signature");
+    assert_eq!(seen["at_hash"], "string");
+    assert_eq!(seen["auth_time"], "number");
+    assert_eq!(seen["scope"], "openid profile email offline_access");
+    assert_eq!(seen["userinfo"]["email"], "ada@example.com");
+    assert_eq!(seen["userinfo"]["name"], "Test User");
+    assert_eq!(
+        seen["refreshed_scope"],
+        "openid profile email offline_access"
+    );
+    assert_eq!(seen["refreshed_has_id_token"], true);
+    assert_eq!(
+        seen["reuse"], "invalid_grant",
+        "the rotated-out token is refused"
+    );
+    assert_eq!(
+        seen["after_reuse"], "invalid_grant",
+        "and its family with it"
+    );
+}
+
+async fn openid_client_code_flow(backend: Backend) {
+    let server = crate::server(backend).await;
+
+    let (seen, user_id) = openid_code_flow(&server, false).await;
+
+    assert_signed_in(&seen, &user_id);
+    assert_eq!(
+        seen["consent_page"],
+        format!("{}/api/auth/oauth2/consent-page", server.base)
+    );
+}
+
+async fn openid_client_public_code_flow(backend: Backend) {
+    let server = crate::server(backend).await;
+
+    let (seen, user_id) = openid_code_flow(&server, true).await;
+
+    assert_signed_in(&seen, &user_id);
+}
+
+async fn authlib_code_flow(backend: Backend) {
+    let server = crate::server(backend).await;
+    let (user, id, secret) = user_and_web_client(&server, false).await;
+    let issuer = format!("{}/api/auth", server.base);
+    let python = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../.venv/bin/python");
+
+    let seen = run(
+        python,
+        [
+            "authlib_code_flow.py",
+            &issuer,
+            &id,
+            &secret,
+            CALLBACK,
+            &user.cookie_header(),
+        ]
+        .map(str::to_owned)
+        .to_vec(),
+    )
+    .await;
+
+    assert_eq!(seen["sub"], user.user_id.as_str(), "{seen}");
+    assert_eq!(seen["state_echoed"], true);
+    assert_eq!(seen["scope"], "openid profile email offline_access");
+    assert_eq!(seen["userinfo"]["email"], "ada@example.com");
+    assert_eq!(seen["refreshed"], true);
+}
 
 fn scripts() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../scripts/oidc_rp")

@@ -13,6 +13,7 @@ pub struct Model {
     pub client_id: String,
     pub user_id: Option<String>,
     pub session_id: Option<String>,
+    pub grant_id: Option<String>,
     pub scopes: String,
     pub expires_at: DateTimeUtc,
     pub created_at: DateTimeUtc,

@@ -3,7 +3,7 @@
 use crate::convert::audit_of;
 use crate::entities::oauth_access_token;
 use crate::error::StoreError;
-use beep_domain::{Audit, OAuthAccessToken, OAuthAccessTokenId, SessionId, UserId};
+use beep_domain::{Audit, OAuthAccessToken, OAuthAccessTokenId, OAuthGrantId, SessionId, UserId};
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 /// Stores a new token.
@@ -17,6 +17,7 @@ pub async fn insert(
         client_id: Set(token.client_id.clone()),
         user_id: Set(token.user_id.as_ref().map(|u| u.to_string())),
         session_id: Set(token.session_id.as_ref().map(|s| s.to_string())),
+        grant_id: Set(token.grant_id.as_ref().map(|g| g.to_string())),
         scopes: Set(serde_json::Value::from(token.scopes.clone()).to_string()),
         expires_at: Set(token.expires_at),
         created_at: Set(token.audit.created_at),
@@ -57,6 +58,18 @@ pub async fn delete_issued_to(
     Ok(result.rows_affected > 0)
 }
 
+/// Deletes every access token of the grant `grant_id` (its family is revoked).
+pub async fn delete_of_grant(
+    conn: &impl ConnectionTrait,
+    grant_id: &OAuthGrantId,
+) -> Result<u64, StoreError> {
+    let result = oauth_access_token::Entity::delete_many()
+        .filter(oauth_access_token::Column::GrantId.eq(grant_id.as_str()))
+        .exec(conn)
+        .await?;
+    Ok(result.rows_affected)
+}
+
 impl From<oauth_access_token::Model> for OAuthAccessToken {
     fn from(row: oauth_access_token::Model) -> Self {
         OAuthAccessToken {
@@ -65,6 +78,7 @@ impl From<oauth_access_token::Model> for OAuthAccessToken {
             client_id: row.client_id,
             user_id: row.user_id.map(UserId::from_trusted),
             session_id: row.session_id.map(SessionId::from_trusted),
+            grant_id: row.grant_id.map(OAuthGrantId::from_trusted),
             scopes: serde_json::from_str(&row.scopes).unwrap_or_default(),
             expires_at: row.expires_at,
             audit: audit_of!(row),

@@ -14,7 +14,8 @@ use axum::extract::{Request, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use beep_core::oauth_provider::{
-    Introspection, OAuthError, PresentedClient, PresentedMethod, TokenHint,
+    CodeExchange, Introspection, IssuedTokens, OAuthError, OAuthErrorCode, PresentedClient,
+    PresentedMethod, TokenHint,
 };
 use beep_domain::OAuthClient;
 use http::{HeaderValue, StatusCode, header};
@@ -111,9 +112,12 @@ async fn grant(state: &AppState, req: Request) -> Result<TokenJson, ApiError> {
     let header = authorization(&req);
     let form = OAuthForm::read(req, state).await?;
     let grant_type = form.required("grant_type")?;
-    if grant_type != "client_credentials" {
+    if !matches!(
+        grant_type,
+        "client_credentials" | "authorization_code" | "refresh_token"
+    ) {
         return Err(refusal(OAuthError::bad(
-            beep_core::oauth_provider::OAuthErrorCode::UnsupportedGrantType,
+            OAuthErrorCode::UnsupportedGrantType,
             format!("unsupported grant_type {grant_type}"),
         )));
     }
@@ -121,16 +125,42 @@ async fn grant(state: &AppState, req: Request) -> Result<TokenJson, ApiError> {
         .client(header.as_deref())?
         .ok_or_else(|| refusal(OAuthError::invalid_request("Missing required client_id")))?;
     let client = state.auth.authenticate_oauth_client(&presented).await?;
-    let issued = state
-        .auth
-        .grant_client_credentials(&client, form.scope()?)
-        .await?;
+    let issued = match grant_type {
+        "authorization_code" => {
+            let exchange = CodeExchange {
+                code: form.one("code")?,
+                redirect_uri: form.one("redirect_uri")?,
+                code_verifier: form.one("code_verifier")?,
+            };
+            state
+                .auth
+                .grant_authorization_code(&client, exchange)
+                .await?
+        }
+        "refresh_token" => {
+            state
+                .auth
+                .grant_refresh_token(&client, form.one("refresh_token")?, form.scope()?)
+                .await?
+        }
+        _ => IssuedTokens {
+            access: state
+                .auth
+                .grant_client_credentials(&client, form.scope()?)
+                .await?,
+            refresh_token: None,
+            id_token: None,
+        },
+    };
+    let access = issued.access;
     Ok(TokenJson {
-        access_token: issued.token.expose().clone(),
-        expires_in: (issued.expires_at - issued.issued_at).num_seconds(),
-        expires_at: issued.expires_at.timestamp(),
+        access_token: access.token.expose().clone(),
+        expires_in: (access.expires_at - access.issued_at).num_seconds(),
+        expires_at: access.expires_at.timestamp(),
         token_type: "Bearer",
-        scope: issued.scopes.join(" "),
+        scope: access.scopes.join(" "),
+        refresh_token: issued.refresh_token.map(|t| t.expose().clone()),
+        id_token: issued.id_token,
     })
 }
 
@@ -177,9 +207,13 @@ async fn introspection(state: &AppState, req: Request) -> Result<IntrospectionJs
                     sub: found.user_id.map(|u| u.to_string()),
                     sid: found.session_id.map(|s| s.to_string()),
                     exp: Some(found.expires_at.timestamp()),
-                    iat: Some(found.audit.created_at.timestamp()),
+                    iat: Some(found.issued_at.timestamp()),
                     scope: Some(found.scopes.join(" ")),
-                    token_type: Some("Bearer"),
+                    token_type: Some(if found.refresh {
+                        "refresh_token"
+                    } else {
+                        "Bearer"
+                    }),
                 }
             }
         },

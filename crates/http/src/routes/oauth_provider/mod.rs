@@ -8,6 +8,7 @@
 //! `{error, error_description}` for refusals; a client of another user is a 401 with an
 //! empty body, as better-auth answers.
 
+mod authorization;
 mod discovery;
 mod endpoints;
 pub(crate) mod openapi;
@@ -45,6 +46,7 @@ pub fn routes() -> Router<AppState> {
         .route("/oauth2/delete-client", post(delete_client))
         .route("/oauth2/register", post(register))
         .merge(endpoints::routes())
+        .merge(authorization::routes())
         .merge(discovery::routes())
 }
 
@@ -58,6 +60,9 @@ pub const PATHS: &[&str] = &[
     "/oauth2/client/rotate-secret",
     "/oauth2/delete-client",
     "/oauth2/register",
+    "/oauth2/authorize",
+    "/oauth2/consent",
+    "/oauth2/userinfo",
     "/oauth2/token",
     "/oauth2/introspect",
     "/oauth2/revoke",

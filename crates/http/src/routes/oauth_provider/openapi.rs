@@ -15,8 +15,9 @@ pub(crate) const TAG: (&str, &str) = (
     "beep-iam as the OAuth 2.1 / OpenID provider of other applications (better-auth's \
      oauth-provider plugin, 1.7 shape). Signed-in users register clients; a client's secret \
      is shown once and stored as its SHA-256. Built so far: client management, the \
-     `client_credentials` grant, introspection, revocation and discovery. Errors of the \
-     token endpoints are RFC 6749 `{error, error_description}`.",
+     authorization code flow with PKCE and consent, refresh tokens with rotation, ID tokens, \
+     userinfo, the `client_credentials` grant, introspection, revocation and discovery. \
+     Errors of the token endpoints are RFC 6749 `{error, error_description}`.",
 );
 
 /// Every schema the family's operations refer to.
@@ -32,6 +33,8 @@ pub(crate) fn schemas() -> Vec<(String, RefOr<Schema>)> {
     collect::<TokenJson>(&mut all);
     collect::<IntrospectionJson>(&mut all);
     collect::<OAuthErrorJson>(&mut all);
+    collect::<ConsentBody>(&mut all);
+    collect::<RedirectJson>(&mut all);
     all.sort_by(|a, b| a.0.cmp(&b.0));
     all.dedup_by(|a, b| a.0 == b.0);
     all
@@ -71,6 +74,15 @@ const CLIENT_RULES: &str = "`VALIDATION_ERROR` (a field of the wrong type), \
 /// when the client is another user's).
 fn managed(op: Op) -> Op {
     op.session()
+}
+
+/// A step of the authorization flow: 302 to where the user goes next, or for a script's
+/// fetch 200 `{redirect: true, url}`.
+fn redirecting(op: Op) -> Op {
+    op.reply("302", empty("Go on at `Location`"))
+        .ok_of::<RedirectJson>(
+            "Where to go next (for `Sec-Fetch-Mode: cors` or `Accept: application/json`)",
+        )
 }
 
 /// Every operation of the family.
@@ -167,12 +179,51 @@ pub(crate) fn operations() -> Vec<Op> {
             )
             .reply("401", oauth_error("`invalid_token` with `WWW-Authenticate: Bearer`: no session, and unauthenticated registration is off"))
             .reply("403", either_error(&forbidden("`access_denied`: registration is off"))),
+        redirecting(
+            get("/oauth2/authorize", "oauthAuthorize", "Start an authorization")
+                .description(
+                    "RFC 6749 §4.1.1 with PKCE (S256). Sends the user on: to the login page \
+                     without a session (or with `prompt=login`, or past `max_age`), to the \
+                     consent page when the user has not consented to these scopes (or with \
+                     `prompt=consent`), else back to the client with `code`, `state` and \
+                     `iss`. A bad client or redirect URI goes to the error page, never to the \
+                     URI named; other errors go to the client. Also accepts a POST form.",
+                )
+                .optional_session()
+                .params_of::<AuthorizeQuery>(),
+        ),
+        redirecting(
+            post("/oauth2/consent", "oauthConsent", "Answer the consent page")
+                .description(
+                    "The signed-in user accepts (optionally fewer scopes) or denies the request \
+                     in `oauth_query`, the consent page's query as the authorize step signed \
+                     it. Accepting stores the consent and sends the user to the client with a \
+                     code; denying sends `error=access_denied`.",
+                )
+                .session()
+                .body_of::<ConsentBody>(json!({"accept": true, "oauth_query": "client_id=…&exp=…&sig=…"})),
+        )
+        .reply("400", either_error("`VALIDATION_ERROR`, `invalid_request` (a query that is not signed, altered or expired), `invalid_scope` (a scope that was not requested)")),
+        get("/oauth2/userinfo", "oauthUserInfo", "Read the user of an access token")
+            .description(
+                "OpenID Connect Core §5.3, with `Authorization: Bearer <access token>` of a \
+                 token with `openid`: `sub`, plus `name`, `picture`, `given_name`, \
+                 `family_name` under `profile` and `email`, `email_verified` under `email`. \
+                 Also answers POST.",
+            )
+            .public()
+            .reply("200", ok_json("The user's claims", RefOr::T(Schema::Object(Default::default()))))
+            .reply("401", oauth_error("`invalid_token` with `WWW-Authenticate: Bearer`: no token, or one that is not active or lacks `openid`")),
         post("/oauth2/token", "oauthToken", "Take an access token")
             .description(
-                "RFC 6749 §3.2. Built so far: `grant_type=client_credentials`, for a \
-                 confidential client with client-credentials scopes. The client \
-                 authenticates the way it registered (Basic, or `client_id` and \
-                 `client_secret` in the form). Never cached.",
+                "RFC 6749 §3.2: `authorization_code` (with `redirect_uri` and, for PKCE, \
+                 `code_verifier`; a code works once, and a replayed code revokes what it \
+                 issued), `refresh_token` (rotated: the old one stops working, and presenting \
+                 it again revokes the whole grant), and `client_credentials`. The client \
+                 authenticates the way it registered (Basic, `client_id` and \
+                 `client_secret` in the form, or `client_id` alone for a public client). \
+                 With `openid` the answer has an `id_token`; with `offline_access` a \
+                 `refresh_token`. Never cached.",
             )
             .public()
             .form_body_of::<TokenForm>(json!({"grant_type": "client_credentials", "client_id": "…", "client_secret": "…"}))
@@ -183,7 +234,8 @@ pub(crate) fn operations() -> Vec<Op> {
                 oauth_error(
                     "`invalid_request` (missing or repeated parameter), \
                      `unsupported_grant_type`, `invalid_client` (client_secret_post), \
-                     `unauthorized_client`, `invalid_scope`",
+                     `invalid_grant` (a code or refresh token that is unknown, expired, used, \
+                     or fails PKCE), `unauthorized_client`, `invalid_scope`",
                 ),
             )
             .reply("401", oauth_error("`invalid_client` with `WWW-Authenticate: Basic`: Basic authentication failed")),

@@ -165,3 +165,44 @@ pub struct TokenRequestForm {
     /// Its secret, for `client_secret_post`.
     pub client_secret: Option<String>,
 }
+
+/// `GET /oauth2/authorize` (or the same as a POST form): an authorization request (RFC 6749
+/// §4.1.1, OpenID Connect Core §3.1.2.1).
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)] // Read by hand (repeats are refused); this type describes it.
+pub struct AuthorizeQuery {
+    /// `code`, the only response type.
+    pub response_type: String,
+    /// The client.
+    pub client_id: String,
+    /// One of the client's redirect URIs, exactly.
+    pub redirect_uri: String,
+    /// Space-separated scopes; absent: every scope the client may ask for.
+    pub scope: Option<String>,
+    /// Echoed back to the client.
+    pub state: Option<String>,
+    /// Echoed in the ID token.
+    pub nonce: Option<String>,
+    /// The PKCE challenge (required of public clients and of `require_pkce` clients).
+    pub code_challenge: Option<String>,
+    /// `S256`, the only method.
+    pub code_challenge_method: Option<String>,
+    /// `none`, or any of `login`, `consent`, `create`.
+    pub prompt: Option<String>,
+    /// Seconds since the user's sign-in beyond which they sign in again.
+    pub max_age: Option<i64>,
+}
+
+/// `POST /oauth2/consent`: the user's answer on the consent page.
+#[derive(Debug, Deserialize, ToSchema)]
+#[schema(as = OAuthConsentAnswer)]
+#[allow(dead_code)] // Read by hand (a form sends `accept` as text); this type describes it.
+pub struct ConsentBody {
+    /// Whether the user accepts.
+    pub accept: bool,
+    /// The scopes accepted, space-separated, when fewer than were asked for.
+    pub scope: Option<String>,
+    /// The consent page's query string, as the authorize step signed it.
+    pub oauth_query: String,
+}

@@ -175,6 +175,12 @@ pub struct TokenJson {
     pub token_type: &'static str,
     /// What it grants, space-separated.
     pub scope: String,
+    /// A refresh token (with `offline_access`), usable once.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<String>,
+    /// The ID token (with `openid`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id_token: Option<String>,
 }
 
 /// An introspection answer (RFC 7662 §2.2): `{"active": false}` or the token's claims.
@@ -240,4 +246,15 @@ pub struct OAuthErrorJson {
     pub error: String,
     /// What was wrong.
     pub error_description: String,
+}
+
+/// Where the user goes next, for a script that follows it itself.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = OAuthRedirect)]
+#[allow(dead_code)] // Written as JSON by hand; this type describes it.
+pub struct RedirectJson {
+    /// Always `true`.
+    pub redirect: bool,
+    /// The URL.
+    pub url: String,
 }

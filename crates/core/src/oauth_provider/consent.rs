@@ -1,0 +1,133 @@
+//! The user's answer on the consent page (`POST /oauth2/consent`), and the consents they
+//! gave, which they can list, narrow and withdraw. Accepting stores the consent and sends
+//! the user back to the client with a code; denying sends them back with `access_denied`.
+
+use super::error::{OAuthError, OAuthErrorCode};
+use super::scope_list;
+use crate::auth::Auth;
+use crate::error::AuthError;
+use crate::flows::ActiveSession;
+use beep_domain::{Audit, OAuthConsent, OAuthConsentId, User};
+use beep_store::StoreError;
+use beep_store::repos::{oauth_consents, oauth_grants};
+
+/// What the user answered.
+#[derive(Debug, Clone)]
+pub struct ConsentAnswer {
+    /// Whether they accepted.
+    pub accept: bool,
+    /// The scopes they accepted, when fewer than were asked for.
+    pub scope: Option<String>,
+    /// The consent page's query, as the authorize step signed it.
+    pub oauth_query: String,
+}
+
+impl Auth {
+    /// `POST /oauth2/consent` by the user of `active`: the URL to send them to.
+    pub async fn answer_consent(
+        &self,
+        active: &ActiveSession,
+        answer: ConsentAnswer,
+    ) -> Result<String, AuthError> {
+        let params = self.verified_hand_off(&answer.oauth_query)?;
+        let request = match self.authorization_request(params).await? {
+            Ok(request) => request,
+            Err(redirect) => return Ok(redirect),
+        };
+        if !answer.accept {
+            return Ok(self.to_client(
+                &request,
+                OAuthErrorCode::AccessDenied,
+                "User denied access",
+            ));
+        }
+        let scopes = match answer.scope.as_deref() {
+            None => request.scopes.clone(),
+            Some(scope) => {
+                let accepted: Vec<String> = scope_list(scope)
+                    .into_iter()
+                    .filter(|s| !s.is_empty())
+                    .collect();
+                if let Some(extra) = accepted.iter().find(|s| !request.scopes.contains(s)) {
+                    return Err(OAuthError::bad(
+                        OAuthErrorCode::InvalidScope,
+                        format!("Scope {extra} was not requested"),
+                    )
+                    .into());
+                }
+                accepted
+            }
+        };
+        let now = self.now();
+        let consent = OAuthConsent {
+            id: OAuthConsentId::generate(),
+            client_id: request.client.client_id.clone(),
+            user_id: active.user.id.clone(),
+            scopes: scopes.clone(),
+            audit: Audit::created(now, Some(active.user.id.as_str())),
+        };
+        oauth_consents::upsert(self.store().conn(), &consent).await?;
+        tracing::info!(target: "audit", client_id = %request.client.client_id, user_id = %active.user.id, "oauth consent given");
+        self.issue_code(&request, &scopes, active).await
+    }
+
+    /// Every consent `user` gave, oldest first.
+    pub async fn list_oauth_consents(&self, user: &User) -> Result<Vec<OAuthConsent>, AuthError> {
+        Ok(oauth_consents::list_of(self.store().conn(), &user.id).await?)
+    }
+
+    /// `user`'s consent to `client_id`.
+    pub async fn get_oauth_consent(
+        &self,
+        user: &User,
+        client_id: &str,
+    ) -> Result<OAuthConsent, AuthError> {
+        oauth_consents::find(self.store().conn(), client_id, &user.id)
+            .await?
+            .ok_or_else(|| consent_not_found().into())
+    }
+
+    /// Narrows `user`'s consent to `client_id` to `scopes` (a subset of what it holds).
+    pub async fn update_oauth_consent(
+        &self,
+        user: &User,
+        client_id: &str,
+        scopes: Vec<String>,
+    ) -> Result<OAuthConsent, AuthError> {
+        let consent = self.get_oauth_consent(user, client_id).await?;
+        if let Some(extra) = scopes.iter().find(|s| !consent.scopes.contains(s)) {
+            return Err(OAuthError::bad(
+                OAuthErrorCode::InvalidScope,
+                format!("Scope {extra} was not consented to"),
+            )
+            .into());
+        }
+        let updated = OAuthConsent {
+            scopes,
+            audit: consent.audit.touched(self.now(), Some(user.id.as_str())),
+            ..consent
+        };
+        oauth_consents::upsert(self.store().conn(), &updated).await?;
+        Ok(updated)
+    }
+
+    /// Withdraws `user`'s consent to `client_id`, and with it every grant and token the
+    /// client holds for them.
+    pub async fn delete_oauth_consent(
+        &self,
+        user: &User,
+        client_id: &str,
+    ) -> Result<(), AuthError> {
+        let consent = self.get_oauth_consent(user, client_id).await?;
+        let tx = self.store().write().await?;
+        oauth_consents::delete(&tx, &consent.id, &user.id).await?;
+        oauth_grants::delete_of(&tx, client_id, &user.id).await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        tracing::info!(target: "audit", client_id, user_id = %user.id, "oauth consent withdrawn");
+        Ok(())
+    }
+}
+
+fn consent_not_found() -> OAuthError {
+    OAuthError::bad(OAuthErrorCode::NotFound, "no consent found")
+}

@@ -1,0 +1,127 @@
+//! The user-facing side of the provider: `/oauth2/authorize` (GET with a query, or POST with
+//! a form, OpenID Connect Core §3.1.2.1), the consent answer `/oauth2/consent`, and
+//! `/oauth2/userinfo` for bearer tokens.
+//!
+//! Every step of the authorization flow answers with where the user goes next: a `302` for
+//! a browser navigating, or `200 {"redirect": true, "url"}` for a script's fetch
+//! (`Sec-Fetch-Mode: cors`, or `Accept: application/json`, as better-auth answers; or a JSON
+//! body, which no HTML form sends).
+
+use super::refusal;
+use crate::body::{Fields, JsonOrFormFields, read_form_pairs};
+use crate::current_session::CurrentSession;
+use crate::error::ApiError;
+use crate::state::AppState;
+use axum::Json;
+use axum::Router;
+use axum::extract::{RawQuery, Request, State};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use beep_core::oauth_provider::{AuthorizeStep, ConsentAnswer, OAuthError};
+use http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use serde_json::{Value, json};
+
+/// The routes, relative to the base path.
+pub(super) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/oauth2/authorize", get(authorize).post(authorize))
+        .route("/oauth2/consent", post(consent))
+        .route("/oauth2/userinfo", get(userinfo).post(userinfo))
+}
+
+/// Where the user goes next, in the form the caller can follow.
+fn redirect_answer(headers: &HeaderMap, url: &str) -> Response {
+    let says_json = |name: header::HeaderName| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("application/json"))
+    };
+    let from_script = headers
+        .get("sec-fetch-mode")
+        .is_some_and(|v| v.as_bytes() == b"cors")
+        || says_json(header::ACCEPT)
+        || says_json(header::CONTENT_TYPE);
+    match HeaderValue::from_str(url) {
+        Ok(location) if !from_script => {
+            (StatusCode::FOUND, [(header::LOCATION, location)]).into_response()
+        }
+        _ => Json(json!({ "redirect": true, "url": url })).into_response(),
+    }
+}
+
+/// `GET|POST /oauth2/authorize`.
+async fn authorize(
+    State(state): State<AppState>,
+    current: Option<CurrentSession>,
+    RawQuery(query): RawQuery,
+    req: Request,
+) -> Result<Response, ApiError> {
+    let headers = req.headers().clone();
+    let params = if req.method() == Method::POST {
+        read_form_pairs(req, &state).await?
+    } else {
+        serde_urlencoded::from_str::<Vec<(String, String)>>(&query.unwrap_or_default())
+            .map_err(|_| refusal(OAuthError::invalid_request("the query is not URL-encoded")))?
+    };
+    let session = current.map(|c| c.active);
+    let url = state
+        .auth
+        .authorize(params, session.as_ref(), AuthorizeStep::Request)
+        .await?;
+    Ok(redirect_answer(&headers, &url))
+}
+
+/// `POST /oauth2/consent` (signed in): `{accept, scope?, oauth_query}`, as JSON or a form.
+async fn consent(
+    State(state): State<AppState>,
+    current: Option<CurrentSession>,
+    headers: HeaderMap,
+    JsonOrFormFields(mut body): JsonOrFormFields,
+) -> Result<Response, ApiError> {
+    let active = current.ok_or_else(ApiError::unauthorized)?.active;
+    let accept = accept_field(&mut body);
+    let scope = body.optional_string("scope");
+    let oauth_query = body.required_string("oauth_query");
+    body.finish()?;
+    let Some(accept) = accept else {
+        return Err(refusal(OAuthError::invalid_request(
+            "accept must be true or false",
+        )));
+    };
+    let url = state
+        .auth
+        .answer_consent(
+            &active,
+            ConsentAnswer {
+                accept,
+                scope,
+                oauth_query,
+            },
+        )
+        .await?;
+    Ok(redirect_answer(&headers, &url))
+}
+
+/// `accept`: a JSON boolean, or `true`/`false` from a form.
+fn accept_field(body: &mut Fields) -> Option<bool> {
+    match body.take("accept") {
+        Some(Value::Bool(b)) => Some(b),
+        Some(Value::String(s)) if s == "true" => Some(true),
+        Some(Value::String(s)) if s == "false" => Some(false),
+        _ => None,
+    }
+}
+
+/// `GET|POST /oauth2/userinfo` with `Authorization: Bearer`.
+async fn userinfo(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| refusal(OAuthError::invalid_token("authorization header not found")))?;
+    let claims = state.auth.userinfo(token).await?;
+    Ok(Json(Value::Object(claims)).into_response())
+}
