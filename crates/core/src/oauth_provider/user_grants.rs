@@ -355,7 +355,7 @@ mod tests {
     fn the_rfc_7636_example_verifier_matches_its_challenge() {
         // RFC 7636 Appendix B.
         let verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
-        let challenge = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGjSstw-cM";
+        let challenge = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
 
         assert!(check_verifier(Some(challenge), Some(verifier)).is_ok());
         assert!(check_verifier(Some(challenge), Some(&verifier.replace('d', "e"))).is_err());

@@ -34,6 +34,7 @@ pub(crate) fn schemas() -> Vec<(String, RefOr<Schema>)> {
     collect::<IntrospectionJson>(&mut all);
     collect::<OAuthErrorJson>(&mut all);
     collect::<ConsentBody>(&mut all);
+    collect::<AuthorizeQuery>(&mut all);
     collect::<RedirectJson>(&mut all);
     all.sort_by(|a, b| a.0.cmp(&b.0));
     all.dedup_by(|a, b| a.0 == b.0);
@@ -191,7 +192,16 @@ pub(crate) fn operations() -> Vec<Op> {
                 )
                 .optional_session()
                 .params_of::<AuthorizeQuery>(),
-        ),
+        )
+        .error("400", "`invalid_request`: a query that is not URL-encoded"),
+        redirecting(
+            post("/oauth2/authorize", "oauthAuthorizeForm", "Start an authorization (form)")
+                .description("The same request as the GET, as a form body (OpenID Connect Core §3.1.2.1).")
+                .optional_session()
+                .form_body_of::<AuthorizeQuery>(json!({"response_type": "code", "client_id": "…", "redirect_uri": "https://rp.example.com/cb", "code_challenge": "…", "code_challenge_method": "S256"})),
+        )
+        .error("400", "`BAD_REQUEST`: a body that is not form encoding")
+        .error("403", &forbidden("")),
         redirecting(
             post("/oauth2/consent", "oauthConsent", "Answer the consent page")
                 .description(
@@ -203,7 +213,8 @@ pub(crate) fn operations() -> Vec<Op> {
                 .session()
                 .body_of::<ConsentBody>(json!({"accept": true, "oauth_query": "client_id=…&exp=…&sig=…"})),
         )
-        .reply("400", either_error("`VALIDATION_ERROR`, `invalid_request` (a query that is not signed, altered or expired), `invalid_scope` (a scope that was not requested)")),
+        .reply("400", either_error("`VALIDATION_ERROR`, `invalid_request` (a query that is not signed, altered or expired), `invalid_scope` (a scope that was not requested)"))
+        .error("403", &forbidden("")),
         get("/oauth2/userinfo", "oauthUserInfo", "Read the user of an access token")
             .description(
                 "OpenID Connect Core §5.3, with `Authorization: Bearer <access token>` of a \
@@ -214,6 +225,12 @@ pub(crate) fn operations() -> Vec<Op> {
             .public()
             .reply("200", ok_json("The user's claims", RefOr::T(Schema::Object(Default::default()))))
             .reply("401", oauth_error("`invalid_token` with `WWW-Authenticate: Bearer`: no token, or one that is not active or lacks `openid`")),
+        post("/oauth2/userinfo", "oauthUserInfoPost", "Read the user of an access token (POST)")
+            .description("The same as the GET.")
+            .public()
+            .reply("200", ok_json("The user's claims", RefOr::T(Schema::Object(Default::default()))))
+            .error("403", &forbidden(""))
+            .reply("401", oauth_error("`invalid_token` with `WWW-Authenticate: Bearer`")),
         post("/oauth2/token", "oauthToken", "Take an access token")
             .description(
                 "RFC 6749 §3.2: `authorization_code` (with `redirect_uri` and, for PKCE, \

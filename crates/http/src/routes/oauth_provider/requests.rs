@@ -168,8 +168,9 @@ pub struct TokenRequestForm {
 
 /// `GET /oauth2/authorize` (or the same as a POST form): an authorization request (RFC 6749
 /// §4.1.1, OpenID Connect Core §3.1.2.1).
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Deserialize, IntoParams, ToSchema)]
 #[into_params(parameter_in = Query)]
+#[schema(as = OAuthAuthorizationRequest)]
 #[allow(dead_code)] // Read by hand (repeats are refused); this type describes it.
 pub struct AuthorizeQuery {
     /// `code`, the only response type.
