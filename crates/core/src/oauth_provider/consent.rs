@@ -22,7 +22,49 @@ pub struct ConsentAnswer {
     pub oauth_query: String,
 }
 
+/// What a consent or login page shows of the request it was handed.
+#[derive(Debug, Clone)]
+pub struct PendingAuthorization {
+    /// The client's name (its `client_id` when it gave none).
+    pub client_name: String,
+    /// The client's home page, if it gave one.
+    pub client_uri: Option<String>,
+    /// The scopes asked for.
+    pub scopes: Vec<String>,
+    /// The origin the user is sent back to (`https://rp.example.com`), for the page's
+    /// `form-action`.
+    pub redirect_origin: String,
+}
+
 impl Auth {
+    /// The request behind a hand-off this server signed, for a page to show; `None` when it
+    /// does not verify or its client can no longer be served.
+    pub async fn pending_authorization(
+        &self,
+        oauth_query: &str,
+    ) -> Result<Option<PendingAuthorization>, AuthError> {
+        let Ok(params) = self.verified_hand_off(oauth_query) else {
+            return Ok(None);
+        };
+        let Ok(request) = self.authorization_request(params).await? else {
+            return Ok(None);
+        };
+        let redirect_origin = reqwest::Url::parse(&request.redirect_uri)
+            .map(|u| u.origin().ascii_serialization())
+            .unwrap_or_default();
+        Ok(Some(PendingAuthorization {
+            client_name: request
+                .client
+                .metadata
+                .name
+                .clone()
+                .unwrap_or_else(|| request.client.client_id.clone()),
+            client_uri: request.client.metadata.uri.clone(),
+            scopes: request.scopes,
+            redirect_origin,
+        }))
+    }
+
     /// `POST /oauth2/consent` by the user of `active`: the URL to send them to.
     pub async fn answer_consent(
         &self,

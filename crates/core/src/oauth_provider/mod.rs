@@ -28,7 +28,7 @@ mod userinfo;
 pub use authorize::AuthorizeStep;
 pub use client_auth::{PresentedClient, PresentedMethod};
 pub use clients::{ClientChanges, CreatedOAuthClient, NewOAuthClient};
-pub use consent::ConsentAnswer;
+pub use consent::{ConsentAnswer, PendingAuthorization};
 pub use error::{OAuthError, OAuthErrorCode};
 pub use grants::{IssuedAccessToken, IssuedTokens};
 pub use introspection::{ActiveToken, Introspection, TokenHint};

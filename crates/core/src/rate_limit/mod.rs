@@ -74,6 +74,7 @@ impl RateLimitRules {
         } else if CREDENTIAL_PREFIXES.iter().any(|p| path.starts_with(p))
             || path.starts_with("/two-factor/")
             || path == "/passkey/verify-authentication"
+            || path == "/oauth2/login-page"
         {
             self.credentials
         } else {

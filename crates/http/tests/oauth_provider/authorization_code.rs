@@ -29,7 +29,7 @@ crate::on_both!(
     signing_out_ends_the_access_tokens_of_the_session => sign_out_ends_tokens,
 );
 
-const REDIRECT: &str = "https://rp.example.com/cb";
+pub(crate) const REDIRECT: &str = "https://rp.example.com/cb";
 
 /// A confidential web client of `owner` for the code flow: `(client_id, client_secret)`.
 async fn web_app(server: &TestServer, owner: &Session) -> (String, String) {
@@ -51,7 +51,7 @@ async fn web_app(server: &TestServer, owner: &Session) -> (String, String) {
 }
 
 /// A PKCE pair: `(verifier, S256 challenge)`.
-fn pkce() -> (String, String) {
+pub(crate) fn pkce() -> (String, String) {
     let verifier = "a-verifier-of-plenty-of-characters-0123456789-abcdefghij".to_owned();
     let challenge =
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(Sha256::digest(&verifier));
@@ -59,7 +59,7 @@ fn pkce() -> (String, String) {
 }
 
 /// The standard request parameters of `client_id` with `scope`, PKCE and a state.
-fn request(client_id: &str, scope: &str) -> Vec<(String, String)> {
+pub(crate) fn request(client_id: &str, scope: &str) -> Vec<(String, String)> {
     let (_, challenge) = pkce();
     [
         ("response_type", "code"),
@@ -99,7 +99,7 @@ fn query_of(url: &str) -> Vec<(String, String)> {
     serde_urlencoded::from_str(query).unwrap()
 }
 
-fn param(url: &str, name: &str) -> Option<String> {
+pub(crate) fn param(url: &str, name: &str) -> Option<String> {
     query_of(url)
         .into_iter()
         .find(|(k, _)| k == name)
@@ -128,7 +128,7 @@ async fn code_for(server: &TestServer, session: &Session, client_id: &str, scope
 }
 
 /// Exchanges `code` with PKCE at the token endpoint.
-async fn exchange(server: &TestServer, client: &(String, String), code: &str) -> Reply {
+pub(crate) async fn exchange(server: &TestServer, client: &(String, String), code: &str) -> Reply {
     let (verifier, _) = pkce();
     form(
         server,

@@ -10,6 +10,7 @@ mod bad_input;
 mod client_credentials;
 mod clients;
 mod discovery;
+mod hosted_pages;
 mod introspection;
 mod real_clients;
 mod registration;

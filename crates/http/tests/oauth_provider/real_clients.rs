@@ -138,12 +138,12 @@ async fn authlib_code_flow(backend: Backend) {
     assert_eq!(seen["refreshed"], true);
 }
 
-fn scripts() -> PathBuf {
+pub(crate) fn scripts() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../scripts/oidc_rp")
 }
 
 /// Runs `program args…` in `scripts/oidc_rp` off the async runtime: its one JSON line.
-async fn run(program: PathBuf, args: Vec<String>) -> Value {
+pub(crate) async fn run(program: PathBuf, args: Vec<String>) -> Value {
     let dir = scripts();
     assert!(
         dir.join("node_modules/openid-client").is_dir(),

@@ -12,6 +12,7 @@ mod authorization;
 mod discovery;
 mod endpoints;
 pub(crate) mod openapi;
+mod pages;
 mod requests;
 mod wire;
 
@@ -47,6 +48,7 @@ pub fn routes() -> Router<AppState> {
         .route("/oauth2/register", post(register))
         .merge(endpoints::routes())
         .merge(authorization::routes())
+        .merge(pages::routes())
         .merge(discovery::routes())
 }
 
@@ -63,6 +65,8 @@ pub const PATHS: &[&str] = &[
     "/oauth2/authorize",
     "/oauth2/consent",
     "/oauth2/userinfo",
+    "/oauth2/login-page",
+    "/oauth2/consent-page",
     "/oauth2/token",
     "/oauth2/introspect",
     "/oauth2/revoke",

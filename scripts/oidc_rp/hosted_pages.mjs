@@ -1,0 +1,63 @@
+// The hosted login and consent pages in a real browser: headless Chromium (Debian's, driven
+// by playwright-core) opens an authorization URL, signs in with the keyboard on the login
+// page, allows access on the consent page, and lands on the client's redirect URI (answered
+// by page.route, so nothing leaves the machine).
+//
+//   node hosted_pages.mjs <authorize_url> <email> <password> <artifacts_dir>
+//
+// Prints one JSON line: the callback URL, what each page said, whether any script ran (a
+// dialog) or the CSP refused anything. Leaves login.png and consent.png in <artifacts_dir>.
+// The client's redirect URI has no server here: the browser's request to it is the result.
+import { mkdirSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+
+const [authorizeUrl, email, password, artifacts] = process.argv.slice(2);
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+// This machine has no internet: without these Chromium keeps trying to reach Google's services.
+const ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+const CALLBACK = /^https:\/\/rp\.example\.com\//;
+
+mkdirSync(artifacts, { recursive: true });
+const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+try {
+  const page = await browser.newPage();
+  let dialogs = 0;
+  const violations = [];
+  page.on('dialog', (dialog) => { dialogs += 1; dialog.dismiss(); });
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
+  });
+
+  await page.goto(authorizeUrl);
+  await page.getByLabel('Email').waitFor();
+  const loginHeading = await page.locator('h1').innerText();
+  const loginText = await page.locator('main').innerText();
+  await page.screenshot({ path: `${artifacts}/login.png`, fullPage: true });
+  // Keyboard only: the email field has focus, Tab moves on, Enter submits.
+  await page.keyboard.type(email);
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(password);
+  await page.keyboard.press('Enter');
+
+  await page.getByRole('button', { name: 'Allow' }).waitFor();
+  const consentText = await page.locator('main').innerText();
+  const consentStyled = await page.locator('main').evaluate((el) => getComputedStyle(el).borderRadius);
+  await page.screenshot({ path: `${artifacts}/consent.png`, fullPage: true });
+  await page.getByRole('button', { name: 'Allow' }).focus();
+  const [callback] = await Promise.all([page.waitForRequest(CALLBACK), page.keyboard.press('Enter')]);
+
+  console.log(JSON.stringify({
+    callback: callback.url(),
+    login_heading: loginHeading,
+    login_text: loginText,
+    consent_text: consentText,
+    consent_styled: consentStyled,
+    dialogs,
+    violations,
+  }));
+} finally {
+  await browser.close();
+}
