@@ -7,7 +7,10 @@
 //! default false), `OIDC_PROVIDER_REFRESH_TOKEN_EXPIRES_IN` (seconds, default 30 days),
 //! `OIDC_PROVIDER_CODE_EXPIRES_IN` (seconds, default and at most 600), and
 //! `OIDC_PROVIDER_LOGIN_PAGE` / `OIDC_PROVIDER_CONSENT_PAGE` (the operator's own pages, as
-//! absolute URLs, instead of the hosted ones).
+//! absolute URLs, instead of the hosted ones), and for device authorization
+//! `OIDC_PROVIDER_DEVICE_INTERVAL` (seconds between polls, default 5),
+//! `OIDC_PROVIDER_DEVICE_CODE_EXPIRES_IN` (seconds, default 1800) and
+//! `OIDC_PROVIDER_DEVICE_VERIFICATION_URI` (the operator's page instead of the hosted one).
 
 use crate::config::{Env, parse_bool_into, parse_into};
 use anyhow::{Result, bail};
@@ -46,6 +49,12 @@ pub struct OAuthProviderSettings {
     pub login_page: Option<String>,
     /// The operator's consent page, instead of the hosted one.
     pub consent_page: Option<String>,
+    /// Seconds between a device's polls.
+    pub device_interval: i64,
+    /// Seconds a device code lasts.
+    pub device_code_expires_in: i64,
+    /// The operator's device verification page, instead of the hosted one.
+    pub device_verification_uri: Option<String>,
 }
 
 impl Default for OAuthProviderSettings {
@@ -61,6 +70,9 @@ impl Default for OAuthProviderSettings {
             code_expires_in: core.code_expires_in.num_seconds(),
             login_page: None,
             consent_page: None,
+            device_interval: core.device_interval.num_seconds(),
+            device_code_expires_in: core.device_code_expires_in.num_seconds(),
+            device_verification_uri: None,
         }
     }
 }
@@ -118,6 +130,16 @@ impl OAuthProviderSettings {
                 &mut self.code_expires_in,
                 30..=MAX_CODE_SECONDS,
             ),
+            (
+                "OIDC_PROVIDER_DEVICE_INTERVAL",
+                &mut self.device_interval,
+                1..=60,
+            ),
+            (
+                "OIDC_PROVIDER_DEVICE_CODE_EXPIRES_IN",
+                &mut self.device_code_expires_in,
+                60..=3600,
+            ),
         ] {
             parse_into(env, name, target)?;
             if !range.contains(target) {
@@ -131,6 +153,10 @@ impl OAuthProviderSettings {
         for (name, target) in [
             ("OIDC_PROVIDER_LOGIN_PAGE", &mut self.login_page),
             ("OIDC_PROVIDER_CONSENT_PAGE", &mut self.consent_page),
+            (
+                "OIDC_PROVIDER_DEVICE_VERIFICATION_URI",
+                &mut self.device_verification_uri,
+            ),
         ] {
             if let Some(value) = env.get(name) {
                 let page = value.trim().to_owned();
@@ -164,6 +190,12 @@ impl OAuthProviderSettings {
                 .consent_page
                 .clone()
                 .unwrap_or(defaults.consent_page.clone()),
+            device_verification_uri: self
+                .device_verification_uri
+                .clone()
+                .unwrap_or(defaults.device_verification_uri.clone()),
+            device_interval: Duration::seconds(self.device_interval),
+            device_code_expires_in: Duration::seconds(self.device_code_expires_in),
             refresh_token_expires_in: Duration::seconds(self.refresh_token_expires_in),
             code_expires_in: Duration::seconds(self.code_expires_in),
             access_token_expires_in: Duration::seconds(self.access_token_expires_in),
@@ -177,7 +209,7 @@ impl OAuthProviderSettings {
     /// The `[oidc_provider]` part of `config check`.
     pub fn describe(&self) -> String {
         format!(
-            "[oidc_provider]\nextra_scopes = {:?}\naccess_token_expires_in = {}\nm2m_access_token_expires_in = {}\nrefresh_token_expires_in = {}\ncode_expires_in = {}\ndynamic_registration = {}\nunauthenticated_registration = {}\nlogin_page = {:?}\nconsent_page = {:?}\n",
+            "[oidc_provider]\nextra_scopes = {:?}\naccess_token_expires_in = {}\nm2m_access_token_expires_in = {}\nrefresh_token_expires_in = {}\ncode_expires_in = {}\ndynamic_registration = {}\nunauthenticated_registration = {}\nlogin_page = {:?}\nconsent_page = {:?}\ndevice_interval = {}\ndevice_code_expires_in = {}\ndevice_verification_uri = {:?}\n",
             self.extra_scopes,
             self.access_token_expires_in,
             self.m2m_access_token_expires_in,
@@ -186,7 +218,12 @@ impl OAuthProviderSettings {
             self.dynamic_registration,
             self.unauthenticated_registration,
             self.login_page.as_deref().unwrap_or("(hosted)"),
-            self.consent_page.as_deref().unwrap_or("(hosted)")
+            self.consent_page.as_deref().unwrap_or("(hosted)"),
+            self.device_interval,
+            self.device_code_expires_in,
+            self.device_verification_uri
+                .as_deref()
+                .unwrap_or("(hosted)")
         )
     }
 }

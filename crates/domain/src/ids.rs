@@ -106,6 +106,7 @@ typed_id!(/** Id of an [`crate::OAuthAccessToken`]. */ OAuthAccessTokenId, "oat"
 typed_id!(/** Id of an [`crate::OAuthGrant`]: one authorization and every token descending from it. */ OAuthGrantId, "oag");
 typed_id!(/** Id of an [`crate::OAuthRefreshToken`]. */ OAuthRefreshTokenId, "oar");
 typed_id!(/** Id of an [`crate::OAuthConsent`]. */ OAuthConsentId, "ocn");
+typed_id!(/** Id of a [`crate::DeviceCode`]. */ DeviceCodeId, "dvc");
 
 #[cfg(test)]
 mod tests {

@@ -13,6 +13,13 @@ use http::StatusCode;
 /// The base path every auth route lives under.
 pub const BASE_PATH: &str = "/api/auth";
 
+/// The hosted pages whose GET is counted apart from their POST.
+const HOSTED_PAGES: [&str; 3] = [
+    "/oauth2/login-page",
+    "/oauth2/consent-page",
+    "/oauth2/device-page",
+];
+
 /// Middleware: counts the request and refuses it when over the limit.
 pub async fn limit(State(state): State<AppState>, req: Request, next: Next) -> Response {
     if !state.settings.rate_limit_enabled {
@@ -21,10 +28,13 @@ pub async fn limit(State(state): State<AppState>, req: Request, next: Next) -> R
     let Some(path) = req.uri().path().strip_prefix(BASE_PATH).map(str::to_owned) else {
         return next.run(req).await;
     };
-    let path = if crate::routes::is_route(&path) {
-        path
-    } else {
+    let path = if !crate::routes::is_route(&path) {
         "/*".to_owned()
+    } else if req.method() == http::Method::GET && HOSTED_PAGES.contains(&path.as_str()) {
+        // Showing a hosted page is not a sign-in attempt: its form's POST is counted as one.
+        format!("{path} (page)")
+    } else {
+        path
     };
     let (parts, body) = req.into_parts();
     let client = client_ip(&state, &parts).map_or_else(ClientKey::unknown, ClientKey::from_ip);

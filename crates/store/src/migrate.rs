@@ -168,7 +168,7 @@ const OAUTH_PROVIDER_POSTGRES: &str = include_str!("migrations/0010_oauth_provid
 const OAUTH_PROVIDER_SQLITE: &str = include_str!("migrations/0010_oauth_provider.sqlite.sql");
 
 /// Migration 11: OAuth grants (authorization codes and token families), refresh tokens,
-/// consents.
+/// consents, device codes.
 const OAUTH_GRANTS_POSTGRES: &str = include_str!("migrations/0011_oauth_grants.postgres.sql");
 /// See [`OAUTH_GRANTS_POSTGRES`].
 const OAUTH_GRANTS_SQLITE: &str = include_str!("migrations/0011_oauth_grants.sqlite.sql");

@@ -363,7 +363,7 @@ async fn a_schema_9_database_takes_oauth_clients(backend: Backend) {
     .await
     .unwrap();
 
-    db.store.migrate().await.unwrap();
+    db.store.migrate_to(10).await.unwrap();
 
     let client = |id: &str, method: &str| {
         format!(
@@ -394,9 +394,16 @@ async fn a_schema_9_database_takes_oauth_clients(backend: Backend) {
     conn.execute_unprepared("DELETE FROM session WHERE id = 'sess_o'")
         .await
         .unwrap();
-    let token = beep_store::repos::oauth_access_tokens::find_by_digest(conn, "t")
+    // Read by hand: the repository knows the schema of migration 11.
+    let session_of_token = conn
+        .query_one_raw(beep_store::sea_orm::Statement::from_string(
+            conn.get_database_backend(),
+            "SELECT session_id FROM oauth_access_token WHERE id = 'oat_1'",
+        ))
         .await
         .unwrap()
+        .unwrap()
+        .try_get::<Option<String>>("", "session_id")
         .unwrap();
 
     assert!(
@@ -405,7 +412,7 @@ async fn a_schema_9_database_takes_oauth_clients(backend: Backend) {
     );
     assert!(unknown_client.is_err(), "a token of no client");
     assert!(
-        token.session_id.is_none(),
+        session_of_token.is_none(),
         "the token kept its ended session"
     );
     conn.execute_unprepared("DELETE FROM \"user\" WHERE id = 'user_o'")
@@ -423,4 +430,93 @@ async fn on_sqlite_a_schema_9_database_takes_oauth_clients() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn on_postgres_a_schema_9_database_takes_oauth_clients() {
     a_schema_9_database_takes_oauth_clients(Backend::Postgres).await;
+}
+
+/// Migration 11 on a database with a client, a session and an access token of that session:
+/// the token survives the rebuild, now ends with its session; grants, refresh tokens,
+/// consents and device codes can be stored; a refresh token outlives the session but not its
+/// grant; one consent per user and client; device statuses are checked.
+async fn a_schema_10_database_takes_grants(backend: Backend) {
+    let db = TestDb::at_version(backend, 10).await;
+    let conn = db.store.conn();
+    for statement in [
+        format!(
+            "INSERT INTO \"user\" (id, name, email, email_verified, created_at, updated_at, version) VALUES ('user_o', 'O', 'owner@example.com', true, '{NOW}', '{NOW}', 1)"
+        ),
+        format!(
+            "INSERT INTO oauth_client (id, client_id, client_credentials_scopes, user_id, redirect_uris, token_endpoint_auth_method, application_type, grant_types, response_types, created_at, updated_at, version) VALUES ('oac_a', 'app', '[]', 'user_o', '[]', 'none', 'web', '[]', '[]', '{NOW}', '{NOW}', 1)"
+        ),
+        format!(
+            "INSERT INTO session (id, token_digest, user_id, expires_at, ip_address, user_agent, remember_me, organization_context, created_at, updated_at, version) VALUES ('sess_o', 'd', 'user_o', '{NOW}', '', '', false, '{{}}', '{NOW}', '{NOW}', 1)"
+        ),
+        format!(
+            "INSERT INTO oauth_access_token (id, token_digest, client_id, user_id, session_id, scopes, expires_at, created_at, updated_at, version) VALUES ('oat_1', 't', 'app', 'user_o', 'sess_o', '[]', '{NOW}', '{NOW}', '{NOW}', 1)"
+        ),
+    ] {
+        conn.execute_unprepared(&statement).await.unwrap();
+    }
+
+    db.store.migrate().await.unwrap();
+
+    let kept = beep_store::repos::oauth_access_tokens::find_by_digest(conn, "t")
+        .await
+        .unwrap()
+        .expect("the token survived the migration");
+    assert!(kept.grant_id.is_none());
+    for statement in [
+        format!(
+            "INSERT INTO oauth_grant (id, code_digest, client_id, user_id, session_id, redirect_uri, scopes, auth_time, code_expires_at, created_at, updated_at, version) VALUES ('oag_1', 'c', 'app', 'user_o', 'sess_o', 'https://rp/cb', '[]', '{NOW}', '{NOW}', '{NOW}', '{NOW}', 1)"
+        ),
+        format!(
+            "INSERT INTO oauth_refresh_token (id, token_digest, grant_id, client_id, user_id, session_id, scopes, auth_time, expires_at, created_at, updated_at, version) VALUES ('oar_1', 'r', 'oag_1', 'app', 'user_o', 'sess_o', '[]', '{NOW}', '{NOW}', '{NOW}', '{NOW}', 1)"
+        ),
+        format!(
+            "INSERT INTO oauth_consent (id, client_id, user_id, scopes, created_at, updated_at, version) VALUES ('ocn_1', 'app', 'user_o', '[]', '{NOW}', '{NOW}', 1)"
+        ),
+    ] {
+        conn.execute_unprepared(&statement).await.unwrap();
+    }
+    let second_consent = conn
+        .execute_unprepared(&format!("INSERT INTO oauth_consent (id, client_id, user_id, scopes, created_at, updated_at, version) VALUES ('ocn_2', 'app', 'user_o', '[]', '{NOW}', '{NOW}', 1)"))
+        .await;
+    let bad_status = conn
+        .execute_unprepared(&format!("INSERT INTO device_code (id, device_code_digest, user_code_digest, client_id, status, scopes, expires_at, interval_secs, created_at, updated_at, version) VALUES ('dvc_1', 'd', 'u', 'app', 'expired', '[]', '{NOW}', 5, '{NOW}', '{NOW}', 1)"))
+        .await;
+    conn.execute_unprepared("DELETE FROM session WHERE id = 'sess_o'")
+        .await
+        .unwrap();
+
+    assert!(second_consent.is_err(), "one consent per user and client");
+    assert!(
+        bad_status.is_err(),
+        "a device status the server does not know"
+    );
+    assert_eq!(
+        count_rows(conn, "oauth_access_token").await,
+        0,
+        "the token ended with its session"
+    );
+    assert_eq!(
+        count_rows(conn, "oauth_refresh_token").await,
+        1,
+        "offline access outlives it"
+    );
+    conn.execute_unprepared("DELETE FROM oauth_grant WHERE id = 'oag_1'")
+        .await
+        .unwrap();
+    assert_eq!(
+        count_rows(conn, "oauth_refresh_token").await,
+        0,
+        "but not its grant"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_sqlite_a_schema_10_database_takes_grants() {
+    a_schema_10_database_takes_grants(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_postgres_a_schema_10_database_takes_grants() {
+    a_schema_10_database_takes_grants(Backend::Postgres).await;
 }

@@ -269,7 +269,7 @@ impl Auth {
 
     /// The scopes asked for, all allowed to the client; the client's (or the server's)
     /// scopes when the request names none.
-    fn requested_scopes(
+    pub(super) fn requested_scopes(
         &self,
         client: &OAuthClient,
         scope: Option<&str>,

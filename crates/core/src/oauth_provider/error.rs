@@ -41,6 +41,14 @@ pub enum OAuthErrorCode {
     RequestUriNotSupported,
     /// Only `response_type=code` is supported.
     UnsupportedResponseType,
+    /// The user has not answered the device authorization yet (RFC 8628 §3.5).
+    AuthorizationPending,
+    /// The device polls faster than its interval.
+    SlowDown,
+    /// The device code expired.
+    ExpiredToken,
+    /// The user denied the device (RFC 8628 §3.5: `access_denied`, a 400).
+    DeviceDenied,
 }
 
 impl OAuthErrorCode {
@@ -66,6 +74,10 @@ impl OAuthErrorCode {
             Self::RequestNotSupported => "request_not_supported",
             Self::RequestUriNotSupported => "request_uri_not_supported",
             Self::UnsupportedResponseType => "unsupported_response_type",
+            Self::AuthorizationPending => "authorization_pending",
+            Self::SlowDown => "slow_down",
+            Self::ExpiredToken => "expired_token",
+            Self::DeviceDenied => "access_denied",
         }
     }
 }

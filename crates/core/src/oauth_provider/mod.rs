@@ -15,6 +15,7 @@ mod authorize;
 mod client_auth;
 mod clients;
 mod consent;
+mod device;
 mod error;
 mod grants;
 mod id_token;
@@ -29,6 +30,7 @@ pub use authorize::AuthorizeStep;
 pub use client_auth::{PresentedClient, PresentedMethod};
 pub use clients::{ClientChanges, CreatedOAuthClient, NewOAuthClient};
 pub use consent::{ConsentAnswer, PendingAuthorization};
+pub use device::{DEVICE_CODE_GRANT, DeviceView, IssuedDeviceCode};
 pub use error::{OAuthError, OAuthErrorCode};
 pub use grants::{IssuedAccessToken, IssuedTokens};
 pub use introspection::{ActiveToken, Introspection, TokenHint};
@@ -61,6 +63,12 @@ pub struct OAuthProviderConfig {
     pub login_page: String,
     /// Where a user is asked to consent; the signed request is appended as its query.
     pub consent_page: String,
+    /// How long a device authorization (RFC 8628) waits for the user.
+    pub device_code_expires_in: Duration,
+    /// The shortest time between two polls of a device, at first.
+    pub device_interval: Duration,
+    /// Where the user enters a device's code (`verification_uri`).
+    pub device_verification_uri: String,
     /// Whether `/oauth2/register` (RFC 7591) is open to signed-in users.
     pub dynamic_registration: bool,
     /// Whether it is open to anyone, without a session (needs `dynamic_registration`).
@@ -74,6 +82,9 @@ impl OAuthProviderConfig {
         Self {
             login_page: format!("{issuer}/oauth2/login-page"),
             consent_page: format!("{issuer}/oauth2/consent-page"),
+            device_verification_uri: format!("{issuer}/oauth2/device-page"),
+            device_code_expires_in: Duration::minutes(30),
+            device_interval: Duration::seconds(5),
             issuer,
             scopes: STANDARD_SCOPES.iter().map(|s| (*s).to_owned()).collect(),
             access_token_expires_in: Duration::hours(1),

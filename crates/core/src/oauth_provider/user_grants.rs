@@ -16,8 +16,8 @@ use crate::error::AuthError;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use beep_domain::{
-    Audit, GrantType, OAuthClient, OAuthGrantId, OAuthRefreshToken, OAuthRefreshTokenId, Secret,
-    SessionId, User, UserId,
+    Audit, GrantType, OAuthClient, OAuthGrant, OAuthGrantId, OAuthRefreshToken,
+    OAuthRefreshTokenId, Secret, SessionId, User, UserId,
 };
 use beep_store::StoreError;
 use beep_store::repos::{oauth_access_tokens, oauth_grants, oauth_refresh_tokens, sessions, users};
@@ -208,6 +208,58 @@ impl Auth {
                 .revoke_stolen(&old.grant_id, "refresh token reused")
                 .await);
         }
+        oauth_access_tokens::insert(&tx, &access_row).await?;
+        if let Some(refresh) = &refresh {
+            oauth_refresh_tokens::insert(&tx, &refresh.row).await?;
+        }
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(IssuedTokens {
+            refresh_token: refresh.map(|r| r.token),
+            ..issued
+        })
+    }
+
+    /// `grant_type=urn:ietf:params:oauth:grant-type:device_code` (RFC 8628 §3.4) at the token
+    /// endpoint: the device's poll; on approval, user tokens under a new grant of their own.
+    pub async fn grant_device_code(
+        &self,
+        client: &OAuthClient,
+        device_code: Option<&str>,
+    ) -> Result<IssuedTokens, AuthError> {
+        let device_code =
+            device_code.ok_or_else(|| OAuthError::invalid_request("device_code is required"))?;
+        let (approved, user) = self
+            .poll_device_code(&client.client_id, device_code)
+            .await?;
+        let now = whole_seconds(self.now());
+        // The grant stands for the approval; it has no code to redeem.
+        let grant = OAuthGrant {
+            id: OAuthGrantId::generate(),
+            code_digest: credential_digest(&random_letters()),
+            client_id: client.client_id.clone(),
+            user_id: user.id.clone(),
+            session_id: None,
+            redirect_uri: String::new(),
+            scopes: approved.scopes.clone(),
+            nonce: None,
+            code_challenge: None,
+            auth_time: whole_seconds(approved.audit.updated_at),
+            code_expires_at: now,
+            redeemed_at: Some(now),
+            audit: Audit::created(now, Some(user.id.as_str())),
+        };
+        let issue = UserIssue {
+            grant_id: &grant.id,
+            user: &user,
+            session_id: None,
+            scopes: approved.scopes.clone(),
+            refresh_scopes: approved.scopes.clone(),
+            auth_time: grant.auth_time,
+            nonce: None,
+        };
+        let (issued, access_row, refresh) = self.prepare_user_tokens(client, &issue).await?;
+        let tx = self.store().write().await?;
+        oauth_grants::insert(&tx, &grant).await?;
         oauth_access_tokens::insert(&tx, &access_row).await?;
         if let Some(refresh) = &refresh {
             oauth_refresh_tokens::insert(&tx, &refresh.row).await?;

@@ -69,12 +69,14 @@ impl RateLimitRules {
         ];
         if EMAIL_PATHS.contains(&path) || path.starts_with("/forget-password") {
             self.email
-        } else if path == "/oauth2/token" {
+        } else if path == "/oauth2/token" || path == "/device/token" {
             self.oauth_token
         } else if CREDENTIAL_PREFIXES.iter().any(|p| path.starts_with(p))
             || path.starts_with("/two-factor/")
             || path == "/passkey/verify-authentication"
             || path == "/oauth2/login-page"
+            || path == "/oauth2/device-page"
+            || path.starts_with("/device")
         {
             self.credentials
         } else {

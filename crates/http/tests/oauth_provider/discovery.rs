@@ -43,7 +43,16 @@ async fn three_paths_agree(backend: Backend) {
     assert_eq!(openid.json["jwks_uri"], format!("{issuer}/jwks"));
     assert_eq!(
         openid.json["grant_types_supported"],
-        json!(["authorization_code", "client_credentials", "refresh_token"])
+        json!([
+            "authorization_code",
+            "client_credentials",
+            "refresh_token",
+            "urn:ietf:params:oauth:grant-type:device_code"
+        ])
+    );
+    assert_eq!(
+        openid.json["device_authorization_endpoint"],
+        format!("{issuer}/device/code")
     );
     assert_eq!(
         openid.json["authorization_endpoint"],

@@ -14,6 +14,7 @@ crate::on_both!(
     the_pages_escape_the_client_name_and_allow_no_script => pages_are_inert,
     a_hand_off_that_does_not_verify_gets_the_expired_page => hand_off_checked,
     a_wrong_password_on_the_login_page_signs_nobody_in => wrong_password,
+    the_device_page_signs_in_shows_the_request_and_approves => device_page,
 );
 
 /// A name that would run script if a page printed it unescaped.
@@ -188,4 +189,95 @@ async fn wrong_password(backend: Backend) {
             .unwrap()
             .contains("/oauth2/consent-page?")
     );
+}
+
+async fn device_page(backend: Backend) {
+    let server = crate::server(backend).await;
+    let owner = server.sign_up("owner@example.com").await;
+    let client = crate::create(
+        &server,
+        &owner,
+        json!({ "client_name": HOSTILE_NAME, "redirect_uris": [REDIRECT], "token_endpoint_auth_method": "none" }),
+    )
+    .await;
+    let client_id = client.json["client_id"].as_str().unwrap().to_owned();
+    let codes = crate::form(
+        &server,
+        "/device/code",
+        &[("client_id", client_id.as_str())],
+        None,
+    )
+    .await
+    .json;
+    let complete = codes["verification_uri_complete"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let user_code = codes["user_code"].as_str().unwrap().to_owned();
+    let ada = server.sign_up("ada@example.com").await;
+
+    let anonymous = server.send(server.http.get(&complete)).await;
+    assert_eq!(anonymous.status, 200);
+    assert!(anonymous.text.contains("name=\"password\"") && anonymous.text.contains(&user_code));
+    let signed_in = server
+        .send(
+            server
+                .http
+                .post(server.url("/oauth2/device-page"))
+                .header("origin", &server.base)
+                .form(&[
+                    ("step", "sign-in"),
+                    ("user_code", user_code.as_str()),
+                    ("email", "ada@example.com"),
+                    ("password", PASSWORD),
+                ]),
+        )
+        .await;
+    assert_eq!(signed_in.status, 303, "{}", signed_in.text);
+    assert_eq!(
+        signed_in.header("location").as_deref(),
+        Some(complete.as_str())
+    );
+
+    let approval = server
+        .get_with_cookie(
+            &format!("/oauth2/device-page?user_code={user_code}"),
+            &ada.cookie_header(),
+        )
+        .await;
+
+    assert_eq!(approval.status, 200, "{}", approval.text);
+    assert!(
+        approval
+            .text
+            .contains("&lt;img src=x onerror=alert(1)&gt;Reports")
+            && !approval.text.contains("<img")
+    );
+    let approved = server
+        .send(
+            server
+                .http
+                .post(server.url("/oauth2/device-page"))
+                .header("origin", &server.base)
+                .header("cookie", ada.cookie_header())
+                .form(&[("step", "approve"), ("user_code", user_code.as_str())]),
+        )
+        .await;
+    assert!(
+        approved.text.contains("Device connected"),
+        "{}",
+        approved.text
+    );
+    let token = crate::form(
+        &server,
+        "/device/token",
+        &[
+            ("grant_type", "urn:ietf:params:oauth:grant-type:device_code"),
+            ("device_code", codes["device_code"].as_str().unwrap()),
+            ("client_id", client_id.as_str()),
+        ],
+        None,
+    )
+    .await;
+    assert_eq!(token.status, 200, "{}", token.text);
 }

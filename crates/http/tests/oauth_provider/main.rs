@@ -9,6 +9,7 @@ mod authorization_code;
 mod bad_input;
 mod client_credentials;
 mod clients;
+mod device;
 mod discovery;
 mod hosted_pages;
 mod introspection;

@@ -18,6 +18,7 @@ crate::on_both!(
     openid_client_signs_a_user_in_with_code_and_pkce => openid_client_code_flow,
     openid_client_signs_a_user_in_as_a_public_client => openid_client_public_code_flow,
     authlib_signs_a_user_in_with_code_and_pkce => authlib_code_flow,
+    openid_client_signs_a_device_in_by_device_authorization => openid_client_device_flow,
 );
 
 const CALLBACK: &str = "https://rp.example.com/callback";
@@ -260,4 +261,42 @@ async fn authlib_post(backend: Backend) {
     let seen = authlib(&server, "post").await;
 
     assert_saw_the_whole_life(&seen, crate::REPORTS);
+}
+
+async fn openid_client_device_flow(backend: Backend) {
+    // openid-client wants a positive interval; its one poll comes after the approval.
+    let server = TestServer::with(
+        backend,
+        crate::support::Options {
+            device_interval_secs: 1,
+            ..crate::support::Options::default()
+        },
+    )
+    .await;
+    let (user, id, _) = user_and_web_client(&server, true).await;
+    let issuer = format!("{}/api/auth", server.base);
+
+    let seen = run(
+        PathBuf::from("node"),
+        [
+            "openid_device_flow.mjs",
+            &issuer,
+            &id,
+            &user.cookie_header(),
+        ]
+        .map(str::to_owned)
+        .to_vec(),
+    )
+    .await;
+
+    assert_eq!(seen["opened"], "pending", "{seen}");
+    assert_eq!(seen["approved"], true);
+    assert_eq!(seen["sub"], user.user_id.as_str());
+    assert_eq!(seen["scope"], "openid profile offline_access");
+    assert_eq!(seen["has_refresh_token"], true);
+    assert_eq!(seen["userinfo"]["name"], "Test User");
+    assert_eq!(
+        seen["verification_uri"],
+        format!("{issuer}/oauth2/device-page")
+    );
 }

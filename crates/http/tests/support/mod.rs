@@ -68,6 +68,9 @@ pub struct Options {
     pub oauth_scopes: Vec<String>,
     /// RFC 7591 registration: off, for signed-in users, or for anyone.
     pub oauth_registration: (bool, bool),
+    /// Seconds a device must wait between polls (0: never `slow_down`, for real clients
+    /// polling against the test's clock, which stands still).
+    pub device_interval_secs: i64,
 }
 
 impl Options {
@@ -104,6 +107,7 @@ impl Default for Options {
             admin: beep_core::admin::AdminConfig::default(),
             oauth_scopes: Vec::new(),
             oauth_registration: (false, false),
+            device_interval_secs: 0,
         }
     }
 }
@@ -191,6 +195,7 @@ impl TestServer {
             oauth_provider: beep_core::oauth_provider::OAuthProviderConfig {
                 dynamic_registration: options.oauth_registration.0,
                 unauthenticated_registration: options.oauth_registration.1,
+                device_interval: chrono::Duration::seconds(options.device_interval_secs),
                 ..beep_core::oauth_provider::OAuthProviderConfig::for_base_url(&public)
                     .with_scopes(options.oauth_scopes.clone())
             },

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod api_key;
+pub mod device_code;
 pub mod enums;
 pub mod invitation;
 pub mod jwks;

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod api_keys;
+pub mod device_codes;
 pub mod filter;
 pub mod invitations;
 pub mod jwks;

@@ -14,8 +14,8 @@ use axum::extract::{Request, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use beep_core::oauth_provider::{
-    CodeExchange, Introspection, IssuedTokens, OAuthError, OAuthErrorCode, PresentedClient,
-    PresentedMethod, TokenHint,
+    CodeExchange, DEVICE_CODE_GRANT, Introspection, IssuedTokens, OAuthError, OAuthErrorCode,
+    PresentedClient, PresentedMethod, TokenHint,
 };
 use beep_domain::OAuthClient;
 use http::{HeaderValue, StatusCode, header};
@@ -114,7 +114,7 @@ async fn grant(state: &AppState, req: Request) -> Result<TokenJson, ApiError> {
     let grant_type = form.required("grant_type")?;
     if !matches!(
         grant_type,
-        "client_credentials" | "authorization_code" | "refresh_token"
+        "client_credentials" | "authorization_code" | "refresh_token" | DEVICE_CODE_GRANT
     ) {
         return Err(refusal(OAuthError::bad(
             OAuthErrorCode::UnsupportedGrantType,
@@ -135,6 +135,12 @@ async fn grant(state: &AppState, req: Request) -> Result<TokenJson, ApiError> {
             state
                 .auth
                 .grant_authorization_code(&client, exchange)
+                .await?
+        }
+        DEVICE_CODE_GRANT => {
+            state
+                .auth
+                .grant_device_code(&client, form.one("device_code")?)
                 .await?
         }
         "refresh_token" => {

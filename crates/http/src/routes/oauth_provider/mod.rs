@@ -9,6 +9,8 @@
 //! empty body, as better-auth answers.
 
 mod authorization;
+mod device;
+mod device_page;
 mod discovery;
 mod endpoints;
 pub(crate) mod openapi;
@@ -49,6 +51,8 @@ pub fn routes() -> Router<AppState> {
         .merge(endpoints::routes())
         .merge(authorization::routes())
         .merge(pages::routes())
+        .merge(device::routes())
+        .merge(device_page::routes())
         .merge(discovery::routes())
 }
 
@@ -67,6 +71,12 @@ pub const PATHS: &[&str] = &[
     "/oauth2/userinfo",
     "/oauth2/login-page",
     "/oauth2/consent-page",
+    "/oauth2/device-page",
+    "/device/code",
+    "/device/token",
+    "/device",
+    "/device/approve",
+    "/device/deny",
     "/oauth2/token",
     "/oauth2/introspect",
     "/oauth2/revoke",

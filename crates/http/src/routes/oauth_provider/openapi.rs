@@ -6,6 +6,8 @@ use super::wire::*;
 use crate::openapi::builder::{Op, collect, empty, forbidden, ok_json, schema_ref};
 use serde_json::json;
 use utoipa::ToSchema;
+use utoipa::openapi::content::ContentBuilder;
+use utoipa::openapi::response::ResponseBuilder;
 use utoipa::openapi::schema::{OneOfBuilder, Schema};
 use utoipa::openapi::{RefOr, Response};
 
@@ -35,6 +37,11 @@ pub(crate) fn schemas() -> Vec<(String, RefOr<Schema>)> {
     collect::<OAuthErrorJson>(&mut all);
     collect::<ConsentBody>(&mut all);
     collect::<AuthorizeQuery>(&mut all);
+    collect::<LoginPageForm>(&mut all);
+    collect::<DeviceCodeBody>(&mut all);
+    collect::<DeviceTokenBody>(&mut all);
+    collect::<DeviceAnswerBody>(&mut all);
+    collect::<DevicePageForm>(&mut all);
     collect::<RedirectJson>(&mut all);
     all.sort_by(|a, b| a.0.cmp(&b.0));
     all.dedup_by(|a, b| a.0 == b.0);
@@ -86,8 +93,106 @@ fn redirecting(op: Op) -> Op {
         )
 }
 
+/// An HTML page answer.
+fn html(description: &str) -> Response {
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            "text/html",
+            ContentBuilder::new()
+                .schema(Some(Schema::Object(Default::default())))
+                .build(),
+        )
+        .build()
+}
+
+/// The hosted pages and device authorization.
+fn page_and_device_operations() -> Vec<Op> {
+    vec![
+        get("/oauth2/login-page", "oauthLoginPage", "The hosted login page")
+            .description(
+                "Where `/oauth2/authorize` sends a user without a session, with the signed \
+                 request as the query: an email and password form (no script; strict CSP). \
+                 An altered or expired query gets a 400 page.",
+            )
+            .public()
+            .static_route()
+            .reply("200", html("The page"))
+            .reply("400", html("The link has expired")),
+        post("/oauth2/login-page", "oauthLoginPageSignIn", "Sign in on the hosted login page")
+            .description("Signs in and goes on with the authorization: 303 to the consent page or the client. A wrong password shows the form again (401).")
+            .public()
+            .form_body_of::<LoginPageForm>(json!({"email": "ada@example.com", "password": "…", "oauth_query": "…"}))
+            .reply("303", empty("Go on at `Location`, with the session's cookies"))
+            .reply("200", html("The link has expired"))
+            .reply("401", html("The form again, with an error"))
+            .error("400", "`BAD_REQUEST`")
+            .error("403", &forbidden("")),
+        get("/oauth2/consent-page", "oauthConsentPage", "The hosted consent page")
+            .description("The client's name and the scopes it asks for, with Allow and Deny posting to `/oauth2/consent`.")
+            .optional_session()
+            .static_route()
+            .reply("200", html("The page (the login form when the session has ended)"))
+            .reply("400", html("The link has expired")),
+        get("/oauth2/device-page", "oauthDevicePage", "The hosted device verification page")
+            .description("Signs the user in if needed, takes the device's code, shows what the device's application asks for, with Approve and Deny.")
+            .optional_session()
+            .static_route()
+            .params_of::<DevicePageQuery>()
+            .reply("200", html("The page"))
+            .reply("400", html("The code form again, with an error")),
+        post("/oauth2/device-page", "oauthDevicePageAnswer", "Sign in, approve or deny on the device page")
+            .optional_session()
+            .form_body_of::<DevicePageForm>(json!({"step": "approve", "user_code": "ABCD2345"}))
+            .reply("200", html("The outcome"))
+            .reply("303", empty("Signed in: on to the code"))
+            .reply("400", html("The code form again, with an error"))
+            .reply("401", html("The sign-in form again, with an error"))
+            .error("403", &forbidden("")),
+        post("/device/code", "deviceCode", "Start a device authorization")
+            .description("RFC 8628 §3.2 for a registered, enabled client: the device code (for the device), the user code and where to enter it. Form or JSON.")
+            .public()
+            .body_of::<DeviceCodeBody>(json!({"client_id": "…", "scope": "openid"}))
+            .reply("200", ok_json("The codes", RefOr::T(Schema::Object(Default::default()))))
+            .reply("400", either_error("`invalid_request`, `invalid_client` (unknown or disabled client), `invalid_scope`"))
+            .error("403", &forbidden("")),
+        post("/device/token", "deviceToken", "Poll for a device's token")
+            .description("RFC 8628 §3.4 in better-auth's shape: on approval, a new session whose token is the `access_token` (a bearer token). The same grant at `/oauth2/token` answers with OAuth tokens instead.")
+            .public()
+            .body_of::<DeviceTokenBody>(json!({"grant_type": "urn:ietf:params:oauth:grant-type:device_code", "device_code": "…", "client_id": "…"}))
+            .reply("200", ok_json("The token", RefOr::T(Schema::Object(Default::default()))))
+            .reply("400", either_error("`authorization_pending`, `slow_down` (the interval grows by 5 s), `expired_token`, `access_denied`, `invalid_grant`, `invalid_request`, `unsupported_grant_type`"))
+            .error("403", &forbidden("")),
+        get("/device", "deviceVerify", "Look up a user code")
+            .description("The code's status, client and scopes. Signed in, this claims the code: only this user may then approve or deny it.")
+            .optional_session()
+            .params_of::<super::device::UserCodeQuery>()
+            .reply("200", ok_json("The code's state", RefOr::T(Schema::Object(Default::default()))))
+            .reply("400", oauth_error("`invalid_request` (unknown code, or claimed by another user), `expired_token`")),
+        post("/device/approve", "deviceApprove", "Approve a device")
+            .session()
+            .body_of::<DeviceAnswerBody>(json!({"userCode": "ABCD2345"}))
+            .reply("200", ok_json("`{success: true}`", RefOr::T(Schema::Object(Default::default()))))
+            .reply("400", either_error("`invalid_request` (unknown, already answered, or not opened by this user first), `expired_token`"))
+            .error("403", &forbidden("")),
+        post("/device/deny", "deviceDeny", "Deny a device")
+            .session()
+            .body_of::<DeviceAnswerBody>(json!({"userCode": "ABCD2345"}))
+            .reply("200", ok_json("`{success: true}`", RefOr::T(Schema::Object(Default::default()))))
+            .reply("400", either_error("`invalid_request`, `expired_token`"))
+            .error("403", &forbidden("")),
+    ]
+}
+
 /// Every operation of the family.
 pub(crate) fn operations() -> Vec<Op> {
+    let mut all = flow_operations();
+    all.extend(page_and_device_operations());
+    all
+}
+
+/// The client management, authorization and token operations.
+fn flow_operations() -> Vec<Op> {
     vec![
         managed(
             post("/oauth2/create-client", "createOAuthClient", "Register an OAuth client")

@@ -61,7 +61,7 @@ fn csp(client_origin: &str) -> HeaderValue {
 }
 
 /// A page titled `title` with `body`, for a request going back to `client_origin`.
-fn page(status: StatusCode, title: &str, body: &str, client_origin: &str) -> Response {
+pub(super) fn page(status: StatusCode, title: &str, body: &str, client_origin: &str) -> Response {
     let html = format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
@@ -190,7 +190,7 @@ async fn sign_in(
 }
 
 /// `303 See Other` to `url`: the browser follows a form post with a GET.
-fn see_other(url: &str) -> Response {
+pub(super) fn see_other(url: &str) -> Response {
     match HeaderValue::from_str(url) {
         Ok(location) => (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response(),
         Err(_) => StatusCode::BAD_REQUEST.into_response(),
@@ -256,7 +256,7 @@ async fn consent_page(
 }
 
 /// What granting `scope` means, in words.
-fn scope_text(scope: &str) -> String {
+pub(super) fn scope_text(scope: &str) -> String {
     match scope {
         "openid" => "Know who you are".to_owned(),
         "profile" => "See your name and picture".to_owned(),

@@ -207,3 +207,74 @@ pub struct ConsentBody {
     /// The consent page's query string, as the authorize step signed it.
     pub oauth_query: String,
 }
+
+/// `POST /oauth2/login-page`: the hosted login form.
+#[derive(Debug, Deserialize, ToSchema)]
+#[schema(as = OAuthLoginForm)]
+#[allow(dead_code)] // Read by hand; this type describes it.
+pub struct LoginPageForm {
+    /// The account's email.
+    pub email: String,
+    /// Its password.
+    pub password: String,
+    /// The login page's query, as the authorize step signed it.
+    pub oauth_query: String,
+}
+
+/// `POST /device/code`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[schema(as = DeviceCodeRequest)]
+#[allow(dead_code)] // Read by hand; this type describes it.
+pub struct DeviceCodeBody {
+    /// A registered, enabled client.
+    pub client_id: String,
+    /// Space-separated scopes; absent: every scope the client may ask for.
+    pub scope: Option<String>,
+}
+
+/// `POST /device/token`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[schema(as = DeviceTokenRequest)]
+#[allow(dead_code)] // Read by hand; this type describes it.
+pub struct DeviceTokenBody {
+    /// `urn:ietf:params:oauth:grant-type:device_code`.
+    pub grant_type: String,
+    /// The device code.
+    pub device_code: String,
+    /// The client that asked for it.
+    pub client_id: String,
+}
+
+/// `POST /device/approve` and `/device/deny`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[schema(as = DeviceAnswer)]
+#[serde(rename_all = "camelCase")]
+#[allow(dead_code)] // Read by hand; this type describes it.
+pub struct DeviceAnswerBody {
+    /// The code the device shows.
+    pub user_code: String,
+}
+
+/// `POST /oauth2/device-page`: the hosted device page's forms.
+#[derive(Debug, Deserialize, ToSchema)]
+#[schema(as = DevicePageForm)]
+#[allow(dead_code)] // Read by hand; this type describes it.
+pub struct DevicePageForm {
+    /// `sign-in`, `approve` or `deny`.
+    pub step: String,
+    /// The code the device shows.
+    pub user_code: String,
+    /// For `sign-in`.
+    pub email: Option<String>,
+    /// For `sign-in`.
+    pub password: Option<String>,
+}
+
+/// `GET /oauth2/device-page`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)] // Read by hand; this type describes it.
+pub struct DevicePageQuery {
+    /// The code the device shows, when the user arrives with it filled in.
+    pub user_code: Option<String>,
+}
