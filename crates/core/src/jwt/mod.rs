@@ -8,6 +8,7 @@ mod key_pair;
 mod recent_tokens;
 mod signing_keys;
 mod tokens;
+mod verify;
 
 pub use key_pair::{JwtAlgorithm, KeyPair, KeyPairError};
 pub(crate) use signing_keys::SigningKeys;

@@ -53,6 +53,29 @@ pub struct ClientChanges {
     pub response_types: Option<Vec<String>>,
     /// `client_credentials_scopes` (admins only).
     pub client_credentials_scopes: Option<Vec<String>>,
+    /// `skip_consent`: users are not asked (a first-party client; admins only).
+    pub skip_consent: Option<bool>,
+    /// `enable_end_session`: the client may end its users' sessions (admins only).
+    pub enable_end_session: Option<bool>,
+}
+
+impl ClientChanges {
+    /// Whether the changes set anything only an admin may set.
+    fn privileged(&self) -> Option<&'static str> {
+        if self
+            .client_credentials_scopes
+            .as_ref()
+            .is_some_and(|scopes| !scopes.is_empty())
+        {
+            Some("client_credentials_scopes")
+        } else if self.skip_consent == Some(true) {
+            Some("skip_consent")
+        } else if self.enable_end_session == Some(true) {
+            Some("enable_end_session")
+        } else {
+            None
+        }
+    }
 }
 
 /// A client to register.
@@ -107,15 +130,10 @@ impl Auth {
             )
             .into());
         }
-        if new
-            .fields
-            .client_credentials_scopes
-            .as_ref()
-            .is_some_and(|scopes| !scopes.is_empty())
-        {
-            return Err(metadata_error(
-                "client_credentials_scopes cannot be set during dynamic client registration",
-            )
+        if let Some(field) = new.fields.privileged() {
+            return Err(metadata_error(format!(
+                "{field} cannot be set during dynamic client registration"
+            ))
             .into());
         }
         let asks_client_credentials = new
@@ -144,6 +162,8 @@ impl Auth {
                 metadata_error(format!("unsupported token_endpoint_auth_method {name}"))
             })?,
         };
+        let skip_consent = new.fields.skip_consent.unwrap_or(false);
+        let enable_end_session = new.fields.enable_end_session.unwrap_or(false);
         let settled = self.settle(new.fields, None, auth_method)?;
         let secret = auth_method
             .has_secret()
@@ -156,8 +176,8 @@ impl Auth {
             secret_digest: secret.as_ref().map(|s| credential_digest(s.expose())),
             auth_method,
             disabled: false,
-            skip_consent: false,
-            enable_end_session: false,
+            skip_consent,
+            enable_end_session,
             require_pkce: true,
             scopes: settled.scopes,
             client_credentials_scopes: settled.client_credentials_scopes,
@@ -203,6 +223,10 @@ impl Auth {
     ) -> Result<OAuthClient, AuthError> {
         self.refuse_unless_admin_for(owner, &changes)?;
         let mut client = self.owned_client(owner, client_id).await?;
+        client.skip_consent = changes.skip_consent.unwrap_or(client.skip_consent);
+        client.enable_end_session = changes
+            .enable_end_session
+            .unwrap_or(client.enable_end_session);
         let settled = self.settle(changes, Some(&client), client.auth_method)?;
         client.metadata = settled.metadata;
         client.scopes = settled.scopes;
@@ -267,20 +291,19 @@ impl Auth {
         }
     }
 
-    /// `client_credentials_scopes` let a client act on its own: only an admin sets them.
+    /// `client_credentials_scopes` let a client act on its own, `skip_consent` and
+    /// `enable_end_session` let it act for its users unasked: only an admin sets them.
     fn refuse_unless_admin_for(
         &self,
         user: &User,
         changes: &ClientChanges,
     ) -> Result<(), AuthError> {
-        let sets_scopes = changes
-            .client_credentials_scopes
-            .as_ref()
-            .is_some_and(|scopes| !scopes.is_empty());
-        if sets_scopes && self.admin_reach(user) == AdminReach::None {
+        if let Some(field) = changes.privileged()
+            && self.admin_reach(user) == AdminReach::None
+        {
             return Err(OAuthError::bad(
                 OAuthErrorCode::AccessDenied,
-                "only an admin may set client_credentials_scopes",
+                format!("only an admin may set {field}"),
             )
             .into());
         }

@@ -36,6 +36,7 @@ pub fn discovery_document(config: &OAuthProviderConfig, id_token_alg: &str) -> V
         "jwks_uri": endpoint("/jwks"),
         "introspection_endpoint": endpoint("/oauth2/introspect"),
         "revocation_endpoint": endpoint("/oauth2/revoke"),
+        "end_session_endpoint": endpoint("/oauth2/end-session"),
         "response_types_supported": ["code"],
         "response_modes_supported": ["query"],
         "device_authorization_endpoint": endpoint("/device/code"),

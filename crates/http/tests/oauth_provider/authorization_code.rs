@@ -119,7 +119,12 @@ async fn answer(server: &TestServer, session: &Session, page: &str, accept: bool
 }
 
 /// Runs authorize and consent for `session`: the code.
-async fn code_for(server: &TestServer, session: &Session, client_id: &str, scope: &str) -> String {
+pub(crate) async fn code_for(
+    server: &TestServer,
+    session: &Session,
+    client_id: &str,
+    scope: &str,
+) -> String {
     let page = location(&authorize(server, Some(session), &request(client_id, scope)).await);
     let accepted = answer(server, session, &page, true).await;
     assert_eq!(accepted.status, 200, "{}", accepted.text);

@@ -11,6 +11,7 @@ mod client_credentials;
 mod clients;
 mod device;
 mod discovery;
+mod end_session;
 mod hosted_pages;
 mod introspection;
 mod real_clients;

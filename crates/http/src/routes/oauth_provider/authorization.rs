@@ -17,7 +17,9 @@ use axum::Router;
 use axum::extract::{RawQuery, Request, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use beep_core::oauth_provider::{AuthorizeStep, ConsentAnswer, OAuthError};
+use beep_core::oauth_provider::{
+    AuthorizeStep, ConsentAnswer, EndSessionOutcome, EndSessionRequest, OAuthError,
+};
 use http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use serde_json::{Value, json};
 
@@ -27,6 +29,7 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/oauth2/authorize", get(authorize).post(authorize))
         .route("/oauth2/consent", post(consent))
         .route("/oauth2/userinfo", get(userinfo).post(userinfo))
+        .route("/oauth2/end-session", get(end_session).post(end_session))
 }
 
 /// Where the user goes next, in the form the caller can follow.
@@ -58,18 +61,64 @@ async fn authorize(
     req: Request,
 ) -> Result<Response, ApiError> {
     let headers = req.headers().clone();
-    let params = if req.method() == Method::POST {
-        read_form_pairs(req, &state).await?
-    } else {
-        serde_urlencoded::from_str::<Vec<(String, String)>>(&query.unwrap_or_default())
-            .map_err(|_| refusal(OAuthError::invalid_request("the query is not URL-encoded")))?
-    };
+    let params = parameters(&state, query, req).await?;
     let session = current.map(|c| c.active);
     let url = state
         .auth
         .authorize(params, session.as_ref(), AuthorizeStep::Request)
         .await?;
     Ok(redirect_answer(&headers, &url))
+}
+
+/// The parameters of a GET's query or a POST's form.
+async fn parameters(
+    state: &AppState,
+    query: Option<String>,
+    req: Request,
+) -> Result<Vec<(String, String)>, ApiError> {
+    if req.method() == Method::POST {
+        read_form_pairs(req, state).await
+    } else {
+        serde_urlencoded::from_str::<Vec<(String, String)>>(&query.unwrap_or_default())
+            .map_err(|_| refusal(OAuthError::invalid_request("the query is not URL-encoded")))
+    }
+}
+
+/// `GET|POST /oauth2/end-session` (RP-initiated logout): `id_token_hint`, `client_id`,
+/// `post_logout_redirect_uri`, `state`.
+async fn end_session(
+    State(state): State<AppState>,
+    RawQuery(query): RawQuery,
+    req: Request,
+) -> Result<Response, ApiError> {
+    let params = parameters(&state, query, req).await?;
+    let one = |name: &str| {
+        params
+            .iter()
+            .find(|(k, v)| k == name && !v.is_empty())
+            .map(|(_, v)| v.clone())
+    };
+    let outcome = state
+        .auth
+        .end_session(EndSessionRequest {
+            id_token_hint: one("id_token_hint"),
+            client_id: one("client_id"),
+            post_logout_redirect_uri: one("post_logout_redirect_uri"),
+            state: one("state"),
+        })
+        .await?;
+    Ok(match outcome {
+        EndSessionOutcome::Redirect(url) => match HeaderValue::from_str(&url) {
+            Ok(location) => (StatusCode::FOUND, [(header::LOCATION, location)]).into_response(),
+            Err(_) => StatusCode::BAD_REQUEST.into_response(),
+        },
+        EndSessionOutcome::SignedOut => super::pages::page(
+            StatusCode::OK,
+            "Signed out",
+            "<h1>You are signed out</h1><p>You can close this page.</p>",
+            "",
+        ),
+    })
 }
 
 /// `POST /oauth2/consent` (signed in): `{accept, scope?, oauth_query}`, as JSON or a form.

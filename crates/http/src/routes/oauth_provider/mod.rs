@@ -69,6 +69,7 @@ pub const PATHS: &[&str] = &[
     "/oauth2/authorize",
     "/oauth2/consent",
     "/oauth2/userinfo",
+    "/oauth2/end-session",
     "/oauth2/login-page",
     "/oauth2/consent-page",
     "/oauth2/device-page",

@@ -42,6 +42,7 @@ pub(crate) fn schemas() -> Vec<(String, RefOr<Schema>)> {
     collect::<DeviceTokenBody>(&mut all);
     collect::<DeviceAnswerBody>(&mut all);
     collect::<DevicePageForm>(&mut all);
+    collect::<EndSessionForm>(&mut all);
     collect::<RedirectJson>(&mut all);
     all.sort_by(|a, b| a.0.cmp(&b.0));
     all.dedup_by(|a, b| a.0 == b.0);
@@ -148,6 +149,28 @@ fn page_and_device_operations() -> Vec<Op> {
             .reply("303", empty("Signed in: on to the code"))
             .reply("400", html("The code form again, with an error"))
             .reply("401", html("The sign-in form again, with an error"))
+            .error("403", &forbidden("")),
+        get("/oauth2/end-session", "oauthEndSession", "Sign out from a client (RP-initiated logout)")
+            .description(
+                "OpenID Connect RP-Initiated Logout: `id_token_hint` (an ID token this server \
+                 gave the client, expired or not), `client_id`, `post_logout_redirect_uri` \
+                 (one of the client's, exactly) and `state`. The client needs \
+                 `enable_end_session`. Ends the session the token names; 302 back to the \
+                 client, or a signed-out page. Also accepts a POST form.",
+            )
+            .public()
+            .reply("302", empty("Back to the client, with `state`"))
+            .reply("200", html("The signed-out page"))
+            .reply("400", oauth_error("`invalid_request`: no or a bad `id_token_hint`, an unregistered `post_logout_redirect_uri`, a `client_id` that is not the token's"))
+            .reply("401", oauth_error("`invalid_client`: the client may not initiate logout")),
+        post("/oauth2/end-session", "oauthEndSessionForm", "Sign out from a client (form)")
+            .description("The same as the GET, as a form body.")
+            .public()
+            .form_body_of::<EndSessionForm>(json!({"id_token_hint": "…", "post_logout_redirect_uri": "https://rp.example.com/signed-out", "state": "…"}))
+            .reply("302", empty("Back to the client, with `state`"))
+            .reply("200", html("The signed-out page"))
+            .reply("400", oauth_error("`invalid_request`"))
+            .reply("401", oauth_error("`invalid_client`"))
             .error("403", &forbidden("")),
         post("/device/code", "deviceCode", "Start a device authorization")
             .description("RFC 8628 §3.2 for a registered, enabled client: the device code (for the device), the user code and where to enter it. Form or JSON.")

@@ -60,6 +60,12 @@ pub struct CreateClientBody {
     /// `openid`, `profile`, `email` or `offline_access`).
     #[serde(default)]
     pub client_credentials_scopes: Option<Vec<String>>,
+    /// Users are not asked to consent: a first-party client (admins only).
+    #[serde(default)]
+    pub skip_consent: Option<bool>,
+    /// The client may end its users' sessions at `/oauth2/end-session` (admins only).
+    #[serde(default)]
+    pub enable_end_session: Option<bool>,
     /// `client_secret_basic` (default), `client_secret_post`, or `none` (a public client,
     /// with no secret). Fixed at creation: update-client ignores it.
     #[serde(default)]
@@ -85,6 +91,8 @@ impl CreateClientBody {
             grant_types: self.grant_types,
             response_types: self.response_types,
             client_credentials_scopes: self.client_credentials_scopes,
+            skip_consent: self.skip_consent,
+            enable_end_session: self.enable_end_session,
         }
     }
 }
@@ -277,4 +285,19 @@ pub struct DevicePageForm {
 pub struct DevicePageQuery {
     /// The code the device shows, when the user arrives with it filled in.
     pub user_code: Option<String>,
+}
+
+/// `/oauth2/end-session` (a query, or a POST form).
+#[derive(Debug, Deserialize, ToSchema)]
+#[schema(as = OAuthEndSession)]
+#[allow(dead_code)] // Read by hand; this type describes it.
+pub struct EndSessionForm {
+    /// An ID token this server gave the client.
+    pub id_token_hint: String,
+    /// The client (the token's audience).
+    pub client_id: Option<String>,
+    /// One of the client's `post_logout_redirect_uris`, exactly.
+    pub post_logout_redirect_uri: Option<String>,
+    /// Echoed to that URI.
+    pub state: Option<String>,
 }
