@@ -118,25 +118,36 @@ impl Auth {
         Ok(oauth_consents::list_of(self.store().conn(), &user.id).await?)
     }
 
-    /// `user`'s consent to `client_id`.
+    /// `user`'s consent named by `which` (its id, or the client's id): 404 when there is
+    /// none, 401 (no body) when it is another user's.
     pub async fn get_oauth_consent(
         &self,
         user: &User,
-        client_id: &str,
+        which: &ConsentRef,
     ) -> Result<OAuthConsent, AuthError> {
-        oauth_consents::find(self.store().conn(), client_id, &user.id)
-            .await?
-            .ok_or_else(|| consent_not_found().into())
+        let conn = self.store().conn();
+        let found = match which {
+            ConsentRef::Id(id) => oauth_consents::find_by_id(conn, id).await?,
+            ConsentRef::Client(client_id) => {
+                oauth_consents::find(conn, client_id, &user.id).await?
+            }
+        };
+        let consent = found.ok_or_else(consent_not_found)?;
+        if consent.user_id != user.id {
+            return Err(OAuthError::NotOwner.into());
+        }
+        Ok(consent)
     }
 
-    /// Narrows `user`'s consent to `client_id` to `scopes` (a subset of what it holds).
+    /// Narrows `user`'s consent to `scopes` (a subset of what it holds). The client's grants
+    /// and tokens for the user end with it, so none outlives the narrower consent.
     pub async fn update_oauth_consent(
         &self,
         user: &User,
-        client_id: &str,
+        which: &ConsentRef,
         scopes: Vec<String>,
     ) -> Result<OAuthConsent, AuthError> {
-        let consent = self.get_oauth_consent(user, client_id).await?;
+        let consent = self.get_oauth_consent(user, which).await?;
         if let Some(extra) = scopes.iter().find(|s| !consent.scopes.contains(s)) {
             return Err(OAuthError::bad(
                 OAuthErrorCode::InvalidScope,
@@ -144,30 +155,46 @@ impl Auth {
             )
             .into());
         }
+        let narrowed = scopes.len() < consent.scopes.len();
         let updated = OAuthConsent {
             scopes,
             audit: consent.audit.touched(self.now(), Some(user.id.as_str())),
             ..consent
         };
-        oauth_consents::upsert(self.store().conn(), &updated).await?;
+        let tx = self.store().write().await?;
+        oauth_consents::upsert(&tx, &updated).await?;
+        if narrowed {
+            oauth_grants::delete_of(&tx, &updated.client_id, &user.id).await?;
+        }
+        tx.commit().await.map_err(StoreError::from)?;
+        tracing::info!(target: "audit", client_id = %updated.client_id, user_id = %user.id, "oauth consent changed");
         Ok(updated)
     }
 
-    /// Withdraws `user`'s consent to `client_id`, and with it every grant and token the
-    /// client holds for them.
+    /// Withdraws `user`'s consent, and with it every grant and token the client holds for
+    /// them.
     pub async fn delete_oauth_consent(
         &self,
         user: &User,
-        client_id: &str,
+        which: &ConsentRef,
     ) -> Result<(), AuthError> {
-        let consent = self.get_oauth_consent(user, client_id).await?;
+        let consent = self.get_oauth_consent(user, which).await?;
         let tx = self.store().write().await?;
         oauth_consents::delete(&tx, &consent.id, &user.id).await?;
-        oauth_grants::delete_of(&tx, client_id, &user.id).await?;
+        oauth_grants::delete_of(&tx, &consent.client_id, &user.id).await?;
         tx.commit().await.map_err(StoreError::from)?;
-        tracing::info!(target: "audit", client_id, user_id = %user.id, "oauth consent withdrawn");
+        tracing::info!(target: "audit", client_id = %consent.client_id, user_id = %user.id, "oauth consent withdrawn");
         Ok(())
     }
+}
+
+/// Which consent a request names.
+#[derive(Debug, Clone)]
+pub enum ConsentRef {
+    /// By its id.
+    Id(String),
+    /// By the client's `client_id` (the caller's consent to it).
+    Client(String),
 }
 
 fn consent_not_found() -> OAuthError {

@@ -30,7 +30,7 @@ mod userinfo;
 pub use authorize::AuthorizeStep;
 pub use client_auth::{PresentedClient, PresentedMethod};
 pub use clients::{ClientChanges, CreatedOAuthClient, NewOAuthClient};
-pub use consent::{ConsentAnswer, PendingAuthorization};
+pub use consent::{ConsentAnswer, ConsentRef, PendingAuthorization};
 pub use device::{DEVICE_CODE_GRANT, DeviceView, IssuedDeviceCode};
 pub use end_session::{EndSessionOutcome, EndSessionRequest};
 pub use error::{OAuthError, OAuthErrorCode};

@@ -9,6 +9,7 @@ mod authorization_code;
 mod bad_input;
 mod client_credentials;
 mod clients;
+mod consents;
 mod device;
 mod discovery;
 mod end_session;

@@ -23,6 +23,17 @@ pub async fn find(
         .map(OAuthConsent::from))
 }
 
+/// The consent with id `id`, whoever gave it.
+pub async fn find_by_id(
+    conn: &impl ConnectionTrait,
+    id: &str,
+) -> Result<Option<OAuthConsent>, StoreError> {
+    Ok(oauth_consent::Entity::find_by_id(id)
+        .one(conn)
+        .await?
+        .map(OAuthConsent::from))
+}
+
 /// Every consent of `user_id`, oldest first.
 pub async fn list_of(
     conn: &impl ConnectionTrait,

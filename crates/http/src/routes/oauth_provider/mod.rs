@@ -9,6 +9,7 @@
 //! empty body, as better-auth answers.
 
 mod authorization;
+mod consents;
 mod device;
 mod device_page;
 mod discovery;
@@ -51,6 +52,7 @@ pub fn routes() -> Router<AppState> {
         .merge(endpoints::routes())
         .merge(authorization::routes())
         .merge(pages::routes())
+        .merge(consents::routes())
         .merge(device::routes())
         .merge(device_page::routes())
         .merge(discovery::routes())
@@ -66,6 +68,10 @@ pub const PATHS: &[&str] = &[
     "/oauth2/client/rotate-secret",
     "/oauth2/delete-client",
     "/oauth2/register",
+    "/oauth2/get-consent",
+    "/oauth2/get-consents",
+    "/oauth2/update-consent",
+    "/oauth2/delete-consent",
     "/oauth2/authorize",
     "/oauth2/consent",
     "/oauth2/userinfo",

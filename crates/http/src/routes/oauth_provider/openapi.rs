@@ -43,6 +43,9 @@ pub(crate) fn schemas() -> Vec<(String, RefOr<Schema>)> {
     collect::<DeviceAnswerBody>(&mut all);
     collect::<DevicePageForm>(&mut all);
     collect::<EndSessionForm>(&mut all);
+    collect::<ConsentRefBody>(&mut all);
+    collect::<UpdateConsentBody>(&mut all);
+    collect::<ConsentJson>(&mut all);
     collect::<RedirectJson>(&mut all);
     all.sort_by(|a, b| a.0.cmp(&b.0));
     all.dedup_by(|a, b| a.0 == b.0);
@@ -105,6 +108,41 @@ fn html(description: &str) -> Response {
                 .build(),
         )
         .build()
+}
+
+/// The caller's consents.
+fn consent_operations() -> Vec<Op> {
+    const CONSENT_NOT_FOUND: &str = "`not_found`: no consent has that id (or none for that client)";
+    vec![
+        managed(
+            get("/oauth2/get-consent", "getOAuthConsent", "Read one of the caller's consents")
+                .description("By `id`, or by `client_id`. Another user's consent is a 401 with an empty body.")
+                .params_of::<ConsentRefBody>(),
+        )
+        .ok_of::<ConsentJson>("The consent")
+        .reply("400", either_error("`VALIDATION_ERROR`, `invalid_request`: neither `id` nor `client_id`"))
+        .reply("404", oauth_error(CONSENT_NOT_FOUND)),
+        managed(get("/oauth2/get-consents", "listOAuthConsents", "List the caller's consents").description("Oldest first."))
+            .ok_list_of::<ConsentJson>("The consents"),
+        managed(
+            post("/oauth2/update-consent", "updateOAuthConsent", "Narrow a consent")
+                .description("Keeps only `update.scopes` (a subset of what was consented). Narrowing ends the client's grants and tokens for the caller.")
+                .body_of::<UpdateConsentBody>(json!({"id": "ocn_…", "update": {"scopes": ["openid"]}})),
+        )
+        .ok_of::<ConsentJson>("The consent as it is now")
+        .reply("400", either_error("`VALIDATION_ERROR`, `invalid_request`, `invalid_scope`: a scope that was not consented to"))
+        .error("403", &forbidden(""))
+        .reply("404", oauth_error(CONSENT_NOT_FOUND)),
+        managed(
+            post("/oauth2/delete-consent", "deleteOAuthConsent", "Withdraw a consent")
+                .description("The consent goes, and with it every grant and token the client holds for the caller.")
+                .body_of::<ConsentRefBody>(json!({"id": "ocn_…"})),
+        )
+        .reply("200", empty("Withdrawn (empty body)"))
+        .reply("400", either_error("`VALIDATION_ERROR`, `invalid_request`"))
+        .error("403", &forbidden(""))
+        .reply("404", oauth_error(CONSENT_NOT_FOUND)),
+    ]
 }
 
 /// The hosted pages and device authorization.
@@ -211,6 +249,7 @@ fn page_and_device_operations() -> Vec<Op> {
 pub(crate) fn operations() -> Vec<Op> {
     let mut all = flow_operations();
     all.extend(page_and_device_operations());
+    all.extend(consent_operations());
     all
 }
 

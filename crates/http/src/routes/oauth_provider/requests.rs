@@ -301,3 +301,54 @@ pub struct EndSessionForm {
     /// Echoed to that URI.
     pub state: Option<String>,
 }
+
+/// Which consent: by `id`, or by the `client_id` it was given to.
+#[derive(Debug, Deserialize, IntoParams, ToSchema)]
+#[into_params(parameter_in = Query)]
+#[schema(as = OAuthConsentRef)]
+pub struct ConsentRefBody {
+    /// The consent's id.
+    #[serde(default)]
+    pub id: Option<String>,
+    /// Or the client it was given to.
+    #[serde(default)]
+    pub client_id: Option<String>,
+}
+
+impl Checked for ConsentRefBody {}
+
+impl ConsentRefBody {
+    /// The consent named, if any is.
+    pub fn named(self) -> Option<beep_core::oauth_provider::ConsentRef> {
+        use beep_core::oauth_provider::ConsentRef;
+        match (self.id, self.client_id) {
+            (Some(id), _) if !id.is_empty() => Some(ConsentRef::Id(id)),
+            (_, Some(client)) if !client.is_empty() => Some(ConsentRef::Client(client)),
+            _ => None,
+        }
+    }
+}
+
+/// `POST /oauth2/update-consent`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[schema(as = OAuthConsentUpdate)]
+pub struct UpdateConsentBody {
+    /// The consent's id.
+    #[serde(default)]
+    pub id: Option<String>,
+    /// Or the client it was given to.
+    #[serde(default)]
+    pub client_id: Option<String>,
+    /// What changes.
+    pub update: ConsentChanges,
+}
+
+/// The changes of update-consent.
+#[derive(Debug, Deserialize, ToSchema)]
+#[schema(as = OAuthConsentChanges)]
+pub struct ConsentChanges {
+    /// The scopes that stay consented to (fewer than before, or the same).
+    pub scopes: Vec<String>,
+}
+
+impl Checked for UpdateConsentBody {}

@@ -258,3 +258,38 @@ pub struct RedirectJson {
     /// The URL.
     pub url: String,
 }
+
+/// A consent, as the consent routes answer it.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = OAuthConsent)]
+#[serde(rename_all = "camelCase")]
+pub struct ConsentJson {
+    /// The consent's id.
+    pub id: String,
+    /// The client consented to.
+    pub client_id: String,
+    /// The user who consented.
+    pub user_id: String,
+    /// The scopes consented to.
+    pub scopes: Vec<String>,
+    /// When it was first given.
+    pub created_at: String,
+    /// When it last changed.
+    pub updated_at: String,
+}
+
+impl From<&beep_domain::OAuthConsent> for ConsentJson {
+    fn from(consent: &beep_domain::OAuthConsent) -> Self {
+        let time = |t: chrono::DateTime<chrono::Utc>| {
+            t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+        };
+        Self {
+            id: consent.id.to_string(),
+            client_id: consent.client_id.clone(),
+            user_id: consent.user_id.to_string(),
+            scopes: consent.scopes.clone(),
+            created_at: time(consent.audit.created_at),
+            updated_at: time(consent.audit.updated_at),
+        }
+    }
+}
