@@ -3,7 +3,6 @@
 //! against `/jwks`. They carry `auth_time`, `nonce`, `sid` and `at_hash`, the left half of
 //! the access token's hash under the signing algorithm's hash function.
 
-use super::userinfo::user_claims;
 use crate::auth::Auth;
 use crate::error::AuthError;
 use crate::jwt::{JwtAlgorithm, signed_compact};
@@ -39,7 +38,7 @@ impl Auth {
     pub(super) async fn sign_id_token(&self, facts: IdTokenFacts<'_>) -> Result<String, AuthError> {
         let key = self.current_signing_key().await?;
         let config = &self.config().oauth_provider;
-        let mut claims = user_claims(facts.user, facts.scopes);
+        let mut claims = self.user_claims(facts.user, facts.scopes).await?;
         let iat = facts.issued_at.timestamp();
         claims.insert("iss".to_owned(), json!(config.issuer));
         claims.insert("aud".to_owned(), json!(facts.client_id));

@@ -23,6 +23,9 @@ pub fn discovery_document(config: &OAuthProviderConfig, id_token_alg: &str) -> V
     if config.scopes.iter().any(|s| s == "email") {
         claims.extend(["email", "email_verified"]);
     }
+    if config.scopes.iter().any(|s| s == super::ORGANIZATION_SCOPE) {
+        claims.push("organizations");
+    }
     let token_methods: Vec<&str> = ClientAuthMethod::ALL
         .into_iter()
         .map(ClientAuthMethod::as_str)

@@ -38,6 +38,7 @@ pub use grants::{IssuedAccessToken, IssuedTokens};
 pub use introspection::{ActiveToken, Introspection, TokenHint};
 pub use metadata::discovery_document;
 pub use user_grants::CodeExchange;
+pub use userinfo::ORGANIZATION_SCOPE;
 
 use chrono::Duration;
 

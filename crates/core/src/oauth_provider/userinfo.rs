@@ -1,6 +1,8 @@
 //! What the provider tells a client about its user (OpenID Connect Core §5.3, §5.4): `sub`
-//! always, the `profile` claims and the `email` claims only under those scopes. The same
-//! claims go into ID tokens and answer `/oauth2/userinfo`.
+//! always, the `profile` claims and the `email` claims only under those scopes, and, under
+//! the `organization` scope (when the operator offers it), `organizations`: the seed's
+//! organization context, read fresh. The same claims go into ID tokens and answer
+//! `/oauth2/userinfo`.
 
 use super::credential_digest;
 use super::error::OAuthError;
@@ -36,12 +38,30 @@ impl Auth {
         else {
             return Err(refuse("token is not active"));
         };
-        Ok(user_claims(&user, &found.scopes))
+        self.user_claims(&user, &found.scopes).await
+    }
+
+    /// `sub`, plus the claims of `user` that `scopes` release.
+    pub(super) async fn user_claims(
+        &self,
+        user: &User,
+        scopes: &[String],
+    ) -> Result<Map<String, Value>, AuthError> {
+        let mut claims = standard_claims(user, scopes);
+        if scopes.iter().any(|s| s == ORGANIZATION_SCOPE) {
+            let (context, _) = crate::hooks::on_session_created(self.store().conn(), user).await?;
+            claims.insert("organizations".to_owned(), context);
+        }
+        Ok(claims)
     }
 }
 
-/// `sub`, plus the claims of `user` that `scopes` release.
-pub(super) fn user_claims(user: &User, scopes: &[String]) -> Map<String, Value> {
+/// The scope that releases the user's organizations (`{orgId: {name, type, role,
+/// isPersonal, subscriptionTier}}`), when the operator lists it in `OIDC_PROVIDER_SCOPES`.
+pub const ORGANIZATION_SCOPE: &str = "organization";
+
+/// `sub`, plus the OpenID standard claims of `user` that `scopes` release.
+fn standard_claims(user: &User, scopes: &[String]) -> Map<String, Value> {
     let has = |scope: &str| scopes.iter().any(|s| s == scope);
     let mut claims = Map::new();
     claims.insert("sub".to_owned(), json!(user.id.as_str()));

@@ -27,6 +27,7 @@ crate::on_both!(
     a_remembered_consent_skips_the_consent_page => consent_remembered,
     userinfo_releases_only_the_granted_scopes => userinfo_by_scope,
     signing_out_ends_the_access_tokens_of_the_session => sign_out_ends_tokens,
+    the_organization_scope_releases_the_users_organizations => organization_claims,
 );
 
 pub(crate) const REDIRECT: &str = "https://rp.example.com/cb";
@@ -118,7 +119,7 @@ async fn answer(server: &TestServer, session: &Session, page: &str, accept: bool
         .await
 }
 
-/// Runs authorize and consent for `session`: the code.
+/// Runs authorize, and consent when it is asked for, for `session`: the code.
 pub(crate) async fn code_for(
     server: &TestServer,
     session: &Session,
@@ -126,6 +127,10 @@ pub(crate) async fn code_for(
     scope: &str,
 ) -> String {
     let page = location(&authorize(server, Some(session), &request(client_id, scope)).await);
+    if page.starts_with(REDIRECT) {
+        // Consented before: straight back with a code.
+        return param(&page, "code").expect("a code");
+    }
     let accepted = answer(server, session, &page, true).await;
     assert_eq!(accepted.status, 200, "{}", accepted.text);
     let url = accepted.json["url"].as_str().unwrap().to_owned();
@@ -561,4 +566,59 @@ async fn sign_out_ends_tokens(backend: Backend) {
         introspect(&server, &client, &access).await.json,
         json!({"active": false})
     );
+}
+
+async fn organization_claims(backend: Backend) {
+    let server = TestServer::with(
+        backend,
+        crate::support::Options {
+            oauth_scopes: vec!["organization".to_owned()],
+            ..crate::support::Options::default()
+        },
+    )
+    .await;
+    let user = server.sign_up("user@example.com").await;
+    let client = web_app(&server, &user).await;
+    let with = exchange(
+        &server,
+        &client,
+        &code_for(&server, &user, &client.0, "openid organization").await,
+    )
+    .await;
+    let without = exchange(
+        &server,
+        &client,
+        &code_for(&server, &user, &client.0, "openid").await,
+    )
+    .await;
+
+    let info = userinfo(&server, &text(&with.json, "access_token")).await;
+
+    let organizations = info["organizations"].as_object().expect("organizations");
+    assert_eq!(organizations.len(), 1, "{info}");
+    let personal = organizations.values().next().unwrap();
+    assert_eq!(personal["isPersonal"], true);
+    assert_eq!(personal["role"], "owner");
+    let id_token = text(&with.json, "id_token");
+    let claims: Value = serde_json::from_slice(
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(id_token.split('.').nth(1).unwrap())
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(claims["organizations"], info["organizations"]);
+    let plain = userinfo(&server, &text(&without.json, "access_token")).await;
+    assert!(plain.get("organizations").is_none(), "{plain}");
+}
+
+async fn userinfo(server: &TestServer, access: &str) -> Value {
+    server
+        .send(
+            server
+                .http
+                .get(server.url("/oauth2/userinfo"))
+                .header("authorization", format!("Bearer {access}")),
+        )
+        .await
+        .json
 }
