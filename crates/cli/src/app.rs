@@ -225,8 +225,9 @@ fn outbox_settings(config: &Config) -> OutboxSettings {
     }
 }
 
-/// Once an hour: deletes expired sessions, and delivered or abandoned mail older than 30 days
-/// (the outbox keeps a month of delivery history).
+/// Once an hour: deletes expired sessions, expired OAuth tokens, codes and spent grants, and
+/// delivered or abandoned mail older than 30 days (the outbox keeps a month of delivery
+/// history).
 async fn sweep_expired_sessions(auth: Auth) {
     let mut every_hour = tokio::time::interval(StdDuration::from_secs(3600));
     loop {
@@ -236,6 +237,13 @@ async fn sweep_expired_sessions(auth: Auth) {
             Ok(removed) if removed > 0 => tracing::info!(removed, "expired sessions removed"),
             Ok(_) => {}
             Err(err) => tracing::warn!(error = %err, "expired-session sweep failed"),
+        }
+        match auth.sweep_expired_oauth().await {
+            Ok(removed) if removed > 0 => {
+                tracing::info!(removed, "expired OAuth tokens and codes removed")
+            }
+            Ok(_) => {}
+            Err(err) => tracing::warn!(error = %err, "OAuth sweep failed"),
         }
         let month_ago = auth.now() - Duration::days(30);
         match beep_store::repos::outbox::delete_finished_before(conn, month_ago).await {

@@ -24,6 +24,7 @@ mod introspection;
 mod metadata;
 mod redirect_uris;
 mod signed_query;
+mod sweep;
 mod user_grants;
 mod userinfo;
 

@@ -28,6 +28,7 @@ crate::on_both!(
     userinfo_releases_only_the_granted_scopes => userinfo_by_scope,
     signing_out_ends_the_access_tokens_of_the_session => sign_out_ends_tokens,
     the_organization_scope_releases_the_users_organizations => organization_claims,
+    the_sweep_clears_expired_tokens_and_keeps_live_families => sweep,
 );
 
 pub(crate) const REDIRECT: &str = "https://rp.example.com/cb";
@@ -621,4 +622,47 @@ async fn userinfo(server: &TestServer, access: &str) -> Value {
         )
         .await
         .json
+}
+
+async fn sweep(backend: Backend) {
+    let server = crate::server(backend).await;
+    let user = server.sign_up("user@example.com").await;
+    let client = web_app(&server, &user).await;
+    let short = exchange(
+        &server,
+        &client,
+        &code_for(&server, &user, &client.0, "openid").await,
+    )
+    .await;
+    let long = exchange(
+        &server,
+        &client,
+        &code_for(&server, &user, &client.0, "openid offline_access").await,
+    )
+    .await;
+    assert_eq!(short.status, 200);
+    crate::form(
+        &server,
+        "/device/code",
+        &[("client_id", client.0.as_str())],
+        None,
+    )
+    .await;
+    server.clock.advance(chrono::Duration::hours(2));
+
+    let removed = server.auth.sweep_expired_oauth().await.unwrap();
+
+    assert_eq!(
+        removed, 4,
+        "two access tokens, one device code, one spent grant"
+    );
+    assert_eq!(server.rows("oauth_access_token").await, 0);
+    assert_eq!(server.rows("device_code").await, 0);
+    assert_eq!(
+        server.rows("oauth_grant").await,
+        1,
+        "the family with a live refresh token stays"
+    );
+    let refreshed = refresh(&server, &client, &text(&long.json, "refresh_token")).await;
+    assert_eq!(refreshed.status, 200, "{}", refreshed.text);
 }

@@ -163,6 +163,18 @@ pub async fn delete(conn: &impl ConnectionTrait, id: &DeviceCodeId) -> Result<bo
     Ok(result.rows_affected == 1)
 }
 
+/// Deletes every device authorization that expired by `now`: how many went.
+pub async fn delete_expired(
+    conn: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+) -> Result<u64, StoreError> {
+    Ok(device_code::Entity::delete_many()
+        .filter(device_code::Column::ExpiresAt.lte(now))
+        .exec(conn)
+        .await?
+        .rows_affected)
+}
+
 impl TryFrom<device_code::Model> for DeviceCode {
     type Error = StoreError;
 

@@ -70,6 +70,18 @@ pub async fn delete_of_grant(
     Ok(result.rows_affected)
 }
 
+/// Deletes every token that expired by `now`: how many went.
+pub async fn delete_expired(
+    conn: &impl ConnectionTrait,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<u64, StoreError> {
+    Ok(oauth_access_token::Entity::delete_many()
+        .filter(oauth_access_token::Column::ExpiresAt.lte(now))
+        .exec(conn)
+        .await?
+        .rows_affected)
+}
+
 impl From<oauth_access_token::Model> for OAuthAccessToken {
     fn from(row: oauth_access_token::Model) -> Self {
         OAuthAccessToken {

@@ -6,7 +6,7 @@ use crate::entities::{oauth_access_token, oauth_grant, oauth_refresh_token};
 use crate::error::StoreError;
 use beep_domain::{Audit, OAuthGrant, OAuthGrantId, SessionId, UserId};
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 /// Stores a new grant.
@@ -103,6 +103,44 @@ pub async fn delete_of(
         .exec(conn)
         .await?;
     Ok(())
+}
+
+/// Deletes every grant that has nothing left: its code expired by `now` and no access or
+/// refresh token of its family remains. How many went.
+pub async fn delete_spent(
+    conn: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+) -> Result<u64, StoreError> {
+    let grant_id = (oauth_grant::Entity, oauth_grant::Column::Id);
+    let refresh_tokens = Query::select()
+        .expr(Expr::val(1))
+        .from(oauth_refresh_token::Entity)
+        .and_where(
+            Expr::col((
+                oauth_refresh_token::Entity,
+                oauth_refresh_token::Column::GrantId,
+            ))
+            .equals(grant_id),
+        )
+        .to_owned();
+    let access_tokens = Query::select()
+        .expr(Expr::val(1))
+        .from(oauth_access_token::Entity)
+        .and_where(
+            Expr::col((
+                oauth_access_token::Entity,
+                oauth_access_token::Column::GrantId,
+            ))
+            .equals(grant_id),
+        )
+        .to_owned();
+    Ok(oauth_grant::Entity::delete_many()
+        .filter(oauth_grant::Column::CodeExpiresAt.lte(now))
+        .filter(Expr::exists(refresh_tokens).not())
+        .filter(Expr::exists(access_tokens).not())
+        .exec(conn)
+        .await?
+        .rows_affected)
 }
 
 impl From<oauth_grant::Model> for OAuthGrant {

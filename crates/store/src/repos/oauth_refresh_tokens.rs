@@ -69,6 +69,19 @@ pub async fn revoke(
     Ok(result.rows_affected == 1)
 }
 
+/// Deletes every refresh token that expired by `now`, used or not (a used one is kept until
+/// then so its reuse is still recognised): how many went.
+pub async fn delete_expired(
+    conn: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+) -> Result<u64, StoreError> {
+    Ok(oauth_refresh_token::Entity::delete_many()
+        .filter(oauth_refresh_token::Column::ExpiresAt.lte(now))
+        .exec(conn)
+        .await?
+        .rows_affected)
+}
+
 impl From<oauth_refresh_token::Model> for OAuthRefreshToken {
     fn from(row: oauth_refresh_token::Model) -> Self {
         OAuthRefreshToken {
