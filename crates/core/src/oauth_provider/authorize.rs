@@ -140,6 +140,16 @@ impl Auth {
         &self,
         params: Vec<(String, String)>,
     ) -> Result<Result<AuthorizationRequest, Redirect>, AuthError> {
+        // PostgreSQL text cannot hold a NUL, and no parameter has one.
+        if params
+            .iter()
+            .any(|(k, v)| k.contains('\0') || v.contains('\0'))
+        {
+            return Ok(Err(self.error_page(
+                OAuthErrorCode::InvalidRequest,
+                "parameters must not contain NUL characters",
+            )));
+        }
         let one = |name: &str| -> Result<Option<String>, ()> { single(&params, name) };
         let (Ok(client_id), Ok(redirect_uri)) = (one("client_id"), one("redirect_uri")) else {
             return Ok(Err(self.error_page(
@@ -211,12 +221,6 @@ impl Auth {
             return Err(invalid(&format!("{} must not be repeated", pair[0])));
         }
         let one = |name: &str| single(params, name).ok().flatten();
-        if params
-            .iter()
-            .any(|(k, v)| k.contains('\0') || v.contains('\0'))
-        {
-            return Err(invalid("parameters must not contain NUL characters"));
-        }
         if one("request").is_some() {
             return Err((
                 OAuthErrorCode::RequestNotSupported,

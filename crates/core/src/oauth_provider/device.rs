@@ -64,6 +64,11 @@ impl Auth {
         client_id: &str,
         scope: Option<&str>,
     ) -> Result<IssuedDeviceCode, AuthError> {
+        if client_id.contains('\0') || scope.is_some_and(|s| s.contains('\0')) {
+            return Err(
+                OAuthError::invalid_request("parameters must not contain NUL characters").into(),
+            );
+        }
         let client = oauth_clients::find(self.store().conn(), client_id)
             .await?
             .filter(|c| !c.disabled)

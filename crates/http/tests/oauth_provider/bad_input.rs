@@ -12,6 +12,7 @@ crate::on_both!(
     wrong_types_are_validation_errors => wrong_types,
     repeated_and_nul_parameters_are_refused => repeated_and_nul,
     the_token_endpoint_reads_forms_only => forms_only,
+    hostile_authorization_and_device_requests_get_4xx_and_write_nothing => hostile_flows,
 );
 
 async fn bad_redirect_uris(backend: Backend) {
@@ -225,4 +226,78 @@ async fn forms_only(backend: Backend) {
         (415, "UNSUPPORTED_MEDIA_TYPE".to_owned())
     );
     assert_eq!(huge.status, 413);
+}
+
+async fn hostile_flows(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let user = server.sign_up("hostile@example.com").await;
+    let nul = "a%00b";
+    for query in [
+        format!("response_type=code&client_id={nul}&redirect_uri=https://rp.example.com/cb"),
+        "response_type=code&client_id=%27%20OR%201%3D1%20--&redirect_uri=https://rp.example.com/cb"
+            .to_owned(),
+        "response_type=code&client_id=x&client_id=y".to_owned(),
+        "%zz=%zz".to_owned(),
+        format!("client_id={}", "x".repeat(10_000)),
+    ] {
+        let reply = server
+            .get(&format!("/oauth2/authorize?{query}"), Some(&user))
+            .await;
+
+        assert!(
+            reply.status == 302
+                && reply
+                    .header("location")
+                    .unwrap()
+                    .contains("/api/auth/error?")
+                || reply.status == 400,
+            "{query}: {} {}",
+            reply.status,
+            reply.text
+        );
+    }
+    for (path, pairs) in [
+        ("/device/code", vec![("client_id", "a\0b")]),
+        (
+            "/device/code",
+            vec![("client_id", "x"), ("scope", "openid\0")],
+        ),
+        (
+            "/device/token",
+            vec![
+                ("grant_type", "urn:ietf:params:oauth:grant-type:device_code"),
+                ("device_code", "\0"),
+                ("client_id", "\0"),
+            ],
+        ),
+        (
+            "/oauth2/consent",
+            vec![("accept", "maybe"), ("oauth_query", "x")],
+        ),
+        (
+            "/oauth2/consent",
+            vec![
+                ("accept", "true"),
+                ("oauth_query", "client_id=x&exp=99999999999&sig=00"),
+            ],
+        ),
+    ] {
+        let body = serde_urlencoded::to_string(&pairs).unwrap();
+        let reply = server
+            .send(
+                server
+                    .http
+                    .post(server.url(path))
+                    .header("origin", &server.base)
+                    .header("cookie", user.cookie_header())
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .body(body),
+            )
+            .await;
+
+        assert_eq!(reply.status, 400, "{path} {pairs:?}: {}", reply.text);
+    }
+    for table in ["oauth_grant", "oauth_consent", "device_code"] {
+        assert_eq!(server.rows(table).await, 0, "{table}");
+    }
 }
