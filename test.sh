@@ -14,7 +14,8 @@ scripts/python-env.sh
 if [ ! -f scripts/oidc_idp/node_modules/.package-lock.json ] || [ scripts/oidc_idp/package-lock.json -nt scripts/oidc_idp/node_modules/.package-lock.json ]; then
   (cd scripts/oidc_idp && npm ci --no-audit --no-fund)
 fi
-# npm openid-client: a real relying party the OAuth provider tests drive.
+# npm openid-client, jose and playwright-core: the real relying party, JWT verifier and
+# browser driver the OAuth provider tests use.
 if [ ! -f scripts/oidc_rp/node_modules/.package-lock.json ] || [ scripts/oidc_rp/package-lock.json -nt scripts/oidc_rp/node_modules/.package-lock.json ]; then
   (cd scripts/oidc_rp && npm ci --no-audit --no-fund)
 fi
