@@ -43,6 +43,17 @@ pub struct SignedIn {
     pub token: SessionToken,
 }
 
+impl SignedIn {
+    /// The new session as one a request presents.
+    pub fn active(&self) -> ActiveSession {
+        ActiveSession {
+            session: self.session.clone(),
+            user: self.user.clone(),
+            refreshed: false,
+        }
+    }
+}
+
 /// A session that a request presented and that is valid now.
 #[derive(Debug, Clone)]
 pub struct ActiveSession {

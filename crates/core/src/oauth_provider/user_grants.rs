@@ -16,11 +16,11 @@ use crate::error::AuthError;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use beep_domain::{
-    Audit, GrantType, OAuthClient, OAuthGrant, OAuthGrantId, OAuthRefreshToken,
+    Audit, GrantType, OAuthAccessToken, OAuthClient, OAuthGrant, OAuthGrantId, OAuthRefreshToken,
     OAuthRefreshTokenId, Secret, SessionId, User, UserId,
 };
-use beep_store::StoreError;
 use beep_store::repos::{oauth_access_tokens, oauth_grants, oauth_refresh_tokens, sessions, users};
+use beep_store::{DatabaseTransaction, StoreError};
 use chrono::{DateTime, Utc};
 use sha2::{Digest as _, Sha256};
 use subtle::ConstantTimeEq as _;
@@ -54,6 +54,28 @@ struct UserIssue<'a> {
 struct NewRefreshToken {
     token: Secret<String>,
     row: OAuthRefreshToken,
+}
+
+/// The tokens one grant issues, made and signed but not stored yet.
+struct PreparedTokens {
+    issued: IssuedTokens,
+    access_row: OAuthAccessToken,
+    refresh: Option<NewRefreshToken>,
+}
+
+impl PreparedTokens {
+    /// Stores the rows in `tx`, commits it, and hands out the tokens.
+    async fn commit(self, tx: DatabaseTransaction) -> Result<IssuedTokens, AuthError> {
+        oauth_access_tokens::insert(&tx, &self.access_row).await?;
+        if let Some(refresh) = &self.refresh {
+            oauth_refresh_tokens::insert(&tx, &refresh.row).await?;
+        }
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(IssuedTokens {
+            refresh_token: self.refresh.map(|r| r.token),
+            ..self.issued
+        })
+    }
 }
 
 impl Auth {
@@ -114,7 +136,7 @@ impl Auth {
             auth_time: grant.auth_time,
             nonce: grant.nonce.as_deref(),
         };
-        let (issued, access_row, refresh) = self.prepare_user_tokens(client, &issue).await?;
+        let prepared = self.prepare_user_tokens(client, &issue).await?;
         let tx = self.store().write().await?;
         if !oauth_grants::redeem(&tx, &grant.id, now).await? {
             drop(tx);
@@ -122,15 +144,7 @@ impl Auth {
                 .revoke_stolen(&grant.id, "authorization code replayed")
                 .await);
         }
-        oauth_access_tokens::insert(&tx, &access_row).await?;
-        if let Some(refresh) = &refresh {
-            oauth_refresh_tokens::insert(&tx, &refresh.row).await?;
-        }
-        tx.commit().await.map_err(StoreError::from)?;
-        Ok(IssuedTokens {
-            refresh_token: refresh.map(|r| r.token),
-            ..issued
-        })
+        prepared.commit(tx).await
     }
 
     /// `grant_type=refresh_token` for an authenticated `client`, narrowed to `scope` when
@@ -200,7 +214,7 @@ impl Auth {
             auth_time: old.auth_time,
             nonce: None,
         };
-        let (issued, access_row, refresh) = self.prepare_user_tokens(client, &issue).await?;
+        let prepared = self.prepare_user_tokens(client, &issue).await?;
         let tx = self.store().write().await?;
         if !oauth_refresh_tokens::revoke(&tx, &old.id, now).await? {
             drop(tx);
@@ -208,15 +222,7 @@ impl Auth {
                 .revoke_stolen(&old.grant_id, "refresh token reused")
                 .await);
         }
-        oauth_access_tokens::insert(&tx, &access_row).await?;
-        if let Some(refresh) = &refresh {
-            oauth_refresh_tokens::insert(&tx, &refresh.row).await?;
-        }
-        tx.commit().await.map_err(StoreError::from)?;
-        Ok(IssuedTokens {
-            refresh_token: refresh.map(|r| r.token),
-            ..issued
-        })
+        prepared.commit(tx).await
     }
 
     /// `grant_type=urn:ietf:params:oauth:grant-type:device_code` (RFC 8628 §3.4) at the token
@@ -257,18 +263,10 @@ impl Auth {
             auth_time: grant.auth_time,
             nonce: None,
         };
-        let (issued, access_row, refresh) = self.prepare_user_tokens(client, &issue).await?;
+        let prepared = self.prepare_user_tokens(client, &issue).await?;
         let tx = self.store().write().await?;
         oauth_grants::insert(&tx, &grant).await?;
-        oauth_access_tokens::insert(&tx, &access_row).await?;
-        if let Some(refresh) = &refresh {
-            oauth_refresh_tokens::insert(&tx, &refresh.row).await?;
-        }
-        tx.commit().await.map_err(StoreError::from)?;
-        Ok(IssuedTokens {
-            refresh_token: refresh.map(|r| r.token),
-            ..issued
-        })
+        prepared.commit(tx).await
     }
 
     /// The user a grant acts for, if they still exist and are not banned.
@@ -285,14 +283,7 @@ impl Auth {
         &self,
         client: &OAuthClient,
         issue: &UserIssue<'_>,
-    ) -> Result<
-        (
-            IssuedTokens,
-            beep_domain::OAuthAccessToken,
-            Option<NewRefreshToken>,
-        ),
-        AuthError,
-    > {
+    ) -> Result<PreparedTokens, AuthError> {
         let config = &self.config().oauth_provider;
         let (access, access_row) = self.new_access_token(
             client,
@@ -345,7 +336,11 @@ impl Auth {
             refresh_token: None,
             id_token,
         };
-        Ok((issued, access_row, refresh))
+        Ok(PreparedTokens {
+            issued,
+            access_row,
+            refresh,
+        })
     }
 
     /// Revokes the family of `grant_id` after a code or refresh token came back a second

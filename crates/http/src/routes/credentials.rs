@@ -10,8 +10,8 @@ use crate::wire::UserJson;
 use axum::Json;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
+use beep_core::SignedIn;
 use beep_core::flows::{SignIn, SignInOutcome, SignUp, SignUpOutcome};
-use beep_core::{ActiveSession, SignedIn};
 use beep_domain::{Email, Secret};
 use http::{HeaderMap, HeaderValue, header};
 use serde_json::json;
@@ -137,11 +137,7 @@ async fn continue_authorization(
     oauth_query: &str,
     signed: SignedIn,
 ) -> Result<Response, ApiError> {
-    let active = ActiveSession {
-        session: signed.session.clone(),
-        user: signed.user.clone(),
-        refreshed: false,
-    };
+    let active = signed.active();
     let url = state
         .auth
         .continue_authorization(oauth_query, &active)

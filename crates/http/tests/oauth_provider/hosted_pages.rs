@@ -151,37 +151,33 @@ async fn wrong_password(backend: Backend) {
     let oauth_query = login_url.split_once('?').unwrap().1.to_owned();
     let sessions_before = server.rows("session").await;
 
-    let reply = server
-        .send(
-            server
-                .http
-                .post(server.url("/oauth2/login-page"))
-                .header("origin", &server.base)
-                .form(&[
-                    ("email", "ada@example.com"),
-                    ("password", "wrong-password-123"),
-                    ("oauth_query", &oauth_query),
-                ]),
-        )
-        .await;
+    let reply = post_page(
+        &server,
+        "/oauth2/login-page",
+        &[
+            ("email", "ada@example.com"),
+            ("password", "wrong-password-123"),
+            ("oauth_query", &oauth_query),
+        ],
+        None,
+    )
+    .await;
 
     assert_eq!(reply.status, 401, "{}", reply.text);
     assert!(reply.text.contains("Invalid email or password"));
     assert!(reply.cookie_value("better-auth.session_token").is_none());
     assert_eq!(server.rows("session").await, sessions_before);
-    let right = server
-        .send(
-            server
-                .http
-                .post(server.url("/oauth2/login-page"))
-                .header("origin", &server.base)
-                .form(&[
-                    ("email", "ada@example.com"),
-                    ("password", PASSWORD),
-                    ("oauth_query", &oauth_query),
-                ]),
-        )
-        .await;
+    let right = post_page(
+        &server,
+        "/oauth2/login-page",
+        &[
+            ("email", "ada@example.com"),
+            ("password", PASSWORD),
+            ("oauth_query", &oauth_query),
+        ],
+        None,
+    )
+    .await;
     assert_eq!(right.status, 303, "{}", right.text);
     assert!(
         right
@@ -219,20 +215,18 @@ async fn device_page(backend: Backend) {
     let anonymous = server.send(server.http.get(&complete)).await;
     assert_eq!(anonymous.status, 200);
     assert!(anonymous.text.contains("name=\"password\"") && anonymous.text.contains(&user_code));
-    let signed_in = server
-        .send(
-            server
-                .http
-                .post(server.url("/oauth2/device-page"))
-                .header("origin", &server.base)
-                .form(&[
-                    ("step", "sign-in"),
-                    ("user_code", user_code.as_str()),
-                    ("email", "ada@example.com"),
-                    ("password", PASSWORD),
-                ]),
-        )
-        .await;
+    let signed_in = post_page(
+        &server,
+        "/oauth2/device-page",
+        &[
+            ("step", "sign-in"),
+            ("user_code", user_code.as_str()),
+            ("email", "ada@example.com"),
+            ("password", PASSWORD),
+        ],
+        None,
+    )
+    .await;
     assert_eq!(signed_in.status, 303, "{}", signed_in.text);
     assert_eq!(
         signed_in.header("location").as_deref(),
@@ -253,16 +247,13 @@ async fn device_page(backend: Backend) {
             .contains("&lt;img src=x onerror=alert(1)&gt;Reports")
             && !approval.text.contains("<img")
     );
-    let approved = server
-        .send(
-            server
-                .http
-                .post(server.url("/oauth2/device-page"))
-                .header("origin", &server.base)
-                .header("cookie", ada.cookie_header())
-                .form(&[("step", "approve"), ("user_code", user_code.as_str())]),
-        )
-        .await;
+    let approved = post_page(
+        &server,
+        "/oauth2/device-page",
+        &[("step", "approve"), ("user_code", user_code.as_str())],
+        Some(&ada.cookie_header()),
+    )
+    .await;
     assert!(
         approved.text.contains("Device connected"),
         "{}",
@@ -280,4 +271,22 @@ async fn device_page(backend: Backend) {
     )
     .await;
     assert_eq!(token.status, 200, "{}", token.text);
+}
+
+/// A form POST from the server's own origin to a hosted page, with `cookie` when given.
+async fn post_page(
+    server: &TestServer,
+    path: &str,
+    pairs: &[(&str, &str)],
+    cookie: Option<&String>,
+) -> crate::support::Reply {
+    let mut request = server
+        .http
+        .post(server.url(path))
+        .header("origin", &server.base)
+        .form(pairs);
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", cookie);
+    }
+    server.send(request).await
 }

@@ -3,7 +3,7 @@
 //! application asks for what, and approves or denies. Plain HTML forms, no script, the same
 //! CSP and escaping as the other hosted pages.
 
-use super::pages::{page, scope_text, see_other};
+use super::pages::{CREDENTIAL_FIELDS, error_note, page, scope_text, see_other};
 use crate::body::JsonOrFormFields;
 use crate::current_session::CurrentSession;
 use crate::error::ApiError;
@@ -54,29 +54,21 @@ async fn show(
 }
 
 fn sign_in_form(state: &AppState, code: &str, error: Option<&str>, status: StatusCode) -> Response {
-    let error = error
-        .map(|e| format!("<p class=\"error\" role=\"alert\">{}</p>", escape_html(e)))
-        .unwrap_or_default();
     let body = format!(
         "<h1>Sign in</h1><p>to connect a device to your account</p>{error}\
          <form method=\"post\" action=\"{action}\">\
          <input type=\"hidden\" name=\"step\" value=\"sign-in\">\
-         <input type=\"hidden\" name=\"user_code\" value=\"{code}\">\
-         <label for=\"email\">Email</label>\
-         <input id=\"email\" name=\"email\" type=\"email\" autocomplete=\"username\" required autofocus>\
-         <label for=\"password\">Password</label>\
-         <input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required>\
-         <button type=\"submit\">Sign in</button></form>",
+         <input type=\"hidden\" name=\"user_code\" value=\"{code}\">{fields}</form>",
+        error = error_note(error),
         action = action(state),
         code = escape_html(code),
+        fields = CREDENTIAL_FIELDS,
     );
     page(status, "Sign in", &body, "")
 }
 
 fn code_form(state: &AppState, error: Option<&str>) -> Response {
-    let error = error
-        .map(|e| format!("<p class=\"error\" role=\"alert\">{}</p>", escape_html(e)))
-        .unwrap_or_default();
+    let error = error_note(error);
     let body = format!(
         "<h1>Connect a device</h1><p>Enter the code your device shows.</p>{error}\
          <form method=\"get\" action=\"{action}\">\

@@ -21,7 +21,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use beep_core::ActiveSession;
 use beep_core::flows::{SignIn, SignInOutcome};
 use beep_core::oauth_provider::PendingAuthorization;
 use beep_domain::Secret;
@@ -75,6 +74,20 @@ pub(super) fn page(status: StatusCode, title: &str, body: &str, client_origin: &
     response
 }
 
+/// The email and password fields and the submit button of a sign-in form.
+pub(super) const CREDENTIAL_FIELDS: &str = "<label for=\"email\">Email</label>\
+    <input id=\"email\" name=\"email\" type=\"email\" autocomplete=\"username\" required autofocus>\
+    <label for=\"password\">Password</label>\
+    <input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required>\
+    <button type=\"submit\">Sign in</button>";
+
+/// `error` as an alert paragraph, or nothing.
+pub(super) fn error_note(error: Option<&str>) -> String {
+    error
+        .map(|e| format!("<p class=\"error\" role=\"alert\">{}</p>", escape_html(e)))
+        .unwrap_or_default()
+}
+
 /// The page for a hand-off that does not verify (altered, expired, or its client gone).
 fn expired() -> Response {
     page(
@@ -107,21 +120,15 @@ fn login_form(
         "{}/oauth2/login-page",
         state.auth.config().oauth_provider.issuer
     );
-    let error = error
-        .map(|e| format!("<p class=\"error\" role=\"alert\">{}</p>", escape_html(e)))
-        .unwrap_or_default();
     let body = format!(
         "<h1>Sign in</h1><p>to continue to <strong>{client}</strong></p>{error}\
          <form method=\"post\" action=\"{action}\">\
-         <input type=\"hidden\" name=\"oauth_query\" value=\"{query}\">\
-         <label for=\"email\">Email</label>\
-         <input id=\"email\" name=\"email\" type=\"email\" autocomplete=\"username\" required autofocus>\
-         <label for=\"password\">Password</label>\
-         <input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required>\
-         <button type=\"submit\">Sign in</button></form>",
+         <input type=\"hidden\" name=\"oauth_query\" value=\"{query}\">{fields}</form>",
         client = escape_html(&pending.client_name),
+        error = error_note(error),
         action = escape_html(&action),
         query = escape_html(oauth_query),
+        fields = CREDENTIAL_FIELDS,
     );
     page(status, "Sign in", &body, &pending.redirect_origin)
 }
@@ -175,11 +182,7 @@ async fn sign_in(
             ));
         }
     };
-    let active = ActiveSession {
-        session: signed.session.clone(),
-        user: signed.user.clone(),
-        refreshed: false,
-    };
+    let active = signed.active();
     let next = state
         .auth
         .continue_authorization(&oauth_query, &active)
