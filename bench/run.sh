@@ -10,7 +10,7 @@
 # SESSION_CACHE=shared, one Redis round trip per read) a
 # release server with rate limiting off is started and measured with wrk: /ok (the HTTP ceiling), get-session with the cookie cache off and on
 # and by bearer, organization reads, social and passkey starts, JWTs, API-key verification and
-# get-session by x-api-key, OAuth client_credentials grants and introspection, sign-in, sign-up with unique emails, and get-session while 64 connections
+# get-session by x-api-key, OAuth client_credentials grants, introspection and userinfo, sign-in, sign-up with unique emails, and get-session while 64 connections
 # hammer sign-in. The raw argon2id rate on all cores is measured with the same parameters.
 # Peak RSS comes from the server's VmHWM. Output: bench/out/<time>/{results.jsonl,summary.md}.
 set -euo pipefail
@@ -154,6 +154,10 @@ for db in sqlite postgres postgres+redis; do
   run_wrk route "$DURATION" "$CONNS" BENCH_METHOD=POST BENCH_PATH=/oauth2/introspect BENCH_AUTHORIZATION="$basic" \
     BENCH_CONTENT_TYPE=application/x-www-form-urlencoded BENCH_BODY="token=$access" \
     | record "$tag,\"scenario\":\"oauth-introspect\""
+  # A relying party reads its signed-in user: one token lookup by digest, one user read.
+  user_access=$(python3 bench/oauth_user_token.py "http://127.0.0.1:$PORT" "$token")
+  run_wrk route "$DURATION" "$CONNS" BENCH_PATH=/oauth2/userinfo BENCH_AUTHORIZATION="Bearer $user_access" \
+    | record "$tag,\"scenario\":\"oauth-userinfo\""
   # Hashing does not depend on Redis: the password scenarios run once per database.
   if [ -z "$redis" ]; then
     run_wrk get-session "$DURATION" 8 BENCH_COOKIE="$token" | record "$tag,\"scenario\":\"get-session-quiet-c8\""

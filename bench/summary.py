@@ -93,7 +93,7 @@ for db in ("sqlite", "postgres", "postgres+redis"):
               f"{full['rps'] / ok['rps']:.2f}, has-permission {perm['rps'] / ok['rps']:.2f} | — | — |")
     # Credentials for resource servers: no goal yet, reported as ratios to `/ok`.
     for scenario in ["jwt-token", "jwks", "api-key-verify", "get-session-api-key",
-                     "oauth-client-credentials", "oauth-introspect"]:
+                     "oauth-client-credentials", "oauth-introspect", "oauth-userinfo"]:
         row = find("beep-iam", db, scenario)
         if ok and row:
             print(f"| {scenario} / `/ok` (no goal) | {db} | {row['rps'] / ok['rps']:.2f} "

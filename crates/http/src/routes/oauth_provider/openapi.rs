@@ -145,6 +145,25 @@ fn consent_operations() -> Vec<Op> {
     ]
 }
 
+/// A page, or better-auth's `{message, code}` for a query or body that never reached it.
+fn html_or_error(description: &str) -> Response {
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            "text/html",
+            ContentBuilder::new()
+                .schema(Some(Schema::Object(Default::default())))
+                .build(),
+        )
+        .content(
+            "application/json",
+            ContentBuilder::new()
+                .schema(Some(schema_ref("Error")))
+                .build(),
+        )
+        .build()
+}
+
 /// The hosted pages and device authorization.
 fn page_and_device_operations() -> Vec<Op> {
     vec![
@@ -157,35 +176,34 @@ fn page_and_device_operations() -> Vec<Op> {
             .public()
             .static_route()
             .reply("200", html("The page"))
-            .reply("400", html("The link has expired")),
+            .reply("400", html_or_error("The link has expired, or a malformed query")),
         post("/oauth2/login-page", "oauthLoginPageSignIn", "Sign in on the hosted login page")
             .description("Signs in and goes on with the authorization: 303 to the consent page or the client. A wrong password shows the form again (401).")
             .public()
             .form_body_of::<LoginPageForm>(json!({"email": "ada@example.com", "password": "…", "oauth_query": "…"}))
             .reply("303", empty("Go on at `Location`, with the session's cookies"))
-            .reply("200", html("The link has expired"))
             .reply("401", html("The form again, with an error"))
-            .error("400", "`BAD_REQUEST`")
+            .reply("400", html_or_error("The link has expired, or a body that is not form encoding"))
             .error("403", &forbidden("")),
         get("/oauth2/consent-page", "oauthConsentPage", "The hosted consent page")
             .description("The client's name and the scopes it asks for, with Allow and Deny posting to `/oauth2/consent`.")
             .optional_session()
             .static_route()
             .reply("200", html("The page (the login form when the session has ended)"))
-            .reply("400", html("The link has expired")),
+            .reply("400", html_or_error("The link has expired, or a malformed query")),
         get("/oauth2/device-page", "oauthDevicePage", "The hosted device verification page")
             .description("Signs the user in if needed, takes the device's code, shows what the device's application asks for, with Approve and Deny.")
             .optional_session()
             .static_route()
             .params_of::<DevicePageQuery>()
             .reply("200", html("The page"))
-            .reply("400", html("The code form again, with an error")),
+            .reply("400", html_or_error("The code form again, with an error, or a malformed query")),
         post("/oauth2/device-page", "oauthDevicePageAnswer", "Sign in, approve or deny on the device page")
             .optional_session()
             .form_body_of::<DevicePageForm>(json!({"step": "approve", "user_code": "ABCD2345"}))
             .reply("200", html("The outcome"))
             .reply("303", empty("Signed in: on to the code"))
-            .reply("400", html("The code form again, with an error"))
+            .reply("400", html_or_error("The code form again, with an error, or a malformed body"))
             .reply("401", html("The sign-in form again, with an error"))
             .error("403", &forbidden("")),
         get("/oauth2/end-session", "oauthEndSession", "Sign out from a client (RP-initiated logout)")
@@ -229,7 +247,7 @@ fn page_and_device_operations() -> Vec<Op> {
             .optional_session()
             .params_of::<super::device::UserCodeQuery>()
             .reply("200", ok_json("The code's state", RefOr::T(Schema::Object(Default::default()))))
-            .reply("400", oauth_error("`invalid_request` (unknown code, or claimed by another user), `expired_token`")),
+            .reply("400", either_error("`VALIDATION_ERROR` (no `user_code`), `invalid_request` (unknown code, or claimed by another user), `expired_token`")),
         post("/device/approve", "deviceApprove", "Approve a device")
             .session()
             .body_of::<DeviceAnswerBody>(json!({"userCode": "ABCD2345"}))
