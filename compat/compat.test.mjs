@@ -4,7 +4,7 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { createHmac, randomBytes } from "node:crypto";
+import { createHash, createHmac, randomBytes } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createAuthClient } from "better-auth/client";
@@ -12,6 +12,7 @@ import { getCookieCache } from "better-auth/cookies";
 import { adminClient, jwtClient, organizationClient, twoFactorClient } from "better-auth/client/plugins";
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from "jose";
 import { apiKeyClient } from "@better-auth/api-key/client";
+import { oauthDeviceAuthorizationClient, oauthProviderClient } from "@better-auth/oauth-provider/client";
 
 const BASE_URL = process.env.BEEP_IAM_URL;
 if (!BASE_URL) {
@@ -1285,4 +1286,190 @@ test("adminClient: an admin finds, bans and unbans a user", { ...TIMEOUT, skip: 
   ok(await device().client.signIn.email({ email: creds.email, password: creds.password }), "sign-in after unban");
   const sessions = ok(await root.client.admin.listUserSessions({ userId: signUp.user.id }), "list-user-sessions");
   assert.equal(sessions.sessions.length, 1, "the ban ended the sign-up session; the new sign-in is the one");
+});
+
+// ---------------------------------------------------------------------------------------------
+// OAuth provider (oauthProviderClient and oauthDeviceAuthorizationClient from
+// @better-auth/oauth-provider): beep-iam as another application's identity provider, with
+// better-auth's own client on the login and consent pages.
+
+const RP_CALLBACK = "https://rp.example.com/cb";
+const ISSUER = `${ORIGIN}/api/auth`;
+
+/** A confidential client owned by the user of `dev`: the create-client answer. */
+async function oauthClientOf(dev) {
+  const { data, error } = await dev.client.$fetch("/oauth2/create-client", {
+    method: "POST",
+    body: { client_name: "Compat RP", redirect_uris: [RP_CALLBACK], grant_types: ["authorization_code", "refresh_token"] },
+  });
+  assert.equal(error, null, JSON.stringify(error));
+  return data;
+}
+
+/** A PKCE verifier and its S256 challenge. */
+function pkcePair() {
+  const verifier = randomBytes(32).toString("base64url");
+  return { verifier, challenge: createHash("sha256").update(verifier).digest("base64url") };
+}
+
+/** The authorization request a relying party sends its user to. */
+function authorizeUrl(clientId, challenge, { state, nonce }) {
+  const url = new URL(`${ISSUER}/oauth2/authorize`);
+  url.search = new URLSearchParams({
+    response_type: "code",
+    client_id: clientId,
+    redirect_uri: RP_CALLBACK,
+    scope: "openid profile email offline_access",
+    state,
+    nonce,
+    code_challenge: challenge,
+    code_challenge_method: "S256",
+  }).toString();
+  return url.toString();
+}
+
+/**
+ * Runs `call` as on a page at `url`: oauthProviderClient reads the page's signed query from
+ * `window.location`, and better-auth's redirect plugin navigates by setting its `href`.
+ * Returns the call's result and where the client navigated (null if it stayed).
+ */
+async function onPage(url, call) {
+  const location = { href: url, search: new URL(url).search };
+  globalThis.window = { location };
+  try {
+    const result = await call();
+    return { result, navigated: location.href === url ? null : location.href };
+  } finally {
+    delete globalThis.window;
+  }
+}
+
+/**
+ * Where the browser `web` is sent from `url`. Node's fetch says `Sec-Fetch-Mode: cors`, so
+ * the server answers as to a script, `{redirect: true, url}`, where a navigation gets a 302.
+ */
+async function redirectOf(web, url) {
+  const response = await web.follow(url);
+  assert.equal(response.status, 200, `${url} → ${response.status}`);
+  const next = await response.json();
+  assert.equal(next.redirect, true, JSON.stringify(next));
+  return next.url;
+}
+
+/** Exchanges `code` at the token endpoint as `client` (client_secret_basic, its default). */
+async function exchangeCode(client, code, verifier) {
+  const basic = Buffer.from(`${encodeURIComponent(client.client_id)}:${encodeURIComponent(client.client_secret)}`).toString("base64");
+  const response = await fetch(`${ISSUER}/oauth2/token`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${basic}` },
+    body: new URLSearchParams({
+      grant_type: "authorization_code",
+      code,
+      redirect_uri: RP_CALLBACK,
+      code_verifier: verifier,
+    }),
+  });
+  assert.equal(response.status, 200, await response.clone().text());
+  return response.json();
+}
+
+test("oauthProviderClient: the login page's signed query rides along sign-in; consent answers a code; jose verifies the ID token", TIMEOUT, async () => {
+  const { dev: owner } = await newUser("oauth-owner");
+  const client = await oauthClientOf(owner);
+  const { creds, signUp } = await newUser("oauth-user");
+  const web = browser([oauthProviderClient()]);
+  const { verifier, challenge } = pkcePair();
+  const state = randomSuffix();
+  const nonce = randomSuffix();
+
+  const loginPage = await redirectOf(web, authorizeUrl(client.client_id, challenge, { state, nonce }));
+  assert.ok(loginPage.startsWith(`${ISSUER}/oauth2/login-page?`), loginPage);
+  assert.ok(new URL(loginPage).searchParams.getAll("ba_param").includes("client_id"), "the page's URL names its signed parameters");
+  const signedIn = await onPage(loginPage, () => web.client.signIn.email({ email: creds.email, password: creds.password }));
+  const next = ok(signedIn.result, "sign-in on the login page");
+  assert.equal(next.redirect, true);
+  assert.ok(next.url.startsWith(`${ISSUER}/oauth2/consent-page?`), next.url);
+  assert.equal(signedIn.navigated, next.url, "better-auth's client went on to the consent page");
+
+  const consented = await onPage(next.url, () => web.client.$fetch("/oauth2/consent", { method: "POST", body: { accept: true } }));
+  const back = new URL(ok(consented.result, "consent").url);
+  assert.equal(`${back.origin}${back.pathname}`, RP_CALLBACK);
+  assert.equal(back.searchParams.get("state"), state);
+  assert.equal(back.searchParams.get("iss"), ISSUER);
+
+  const tokens = await exchangeCode(client, back.searchParams.get("code"), verifier);
+  assert.equal(tokens.token_type, "Bearer");
+  assert.ok(tokens.refresh_token, "offline_access gives a refresh token");
+  const keys = createLocalJWKSet(await (await fetch(`${ISSUER}/jwks`)).json());
+  const { payload } = await jwtVerify(tokens.id_token, keys, { issuer: ISSUER, audience: client.client_id, algorithms: ["EdDSA"] });
+  assert.equal(payload.sub, signUp.user.id);
+  assert.equal(payload.nonce, nonce);
+  assert.equal(payload.email, creds.email);
+});
+
+test("oauthProviderClient: a tampered signed query is refused at sign-in and nobody is signed in", TIMEOUT, async () => {
+  const { dev: owner } = await newUser("oauth-owner");
+  const client = await oauthClientOf(owner);
+  const { creds } = await newUser("oauth-tamper");
+  const web = browser([oauthProviderClient()]);
+  const { challenge } = pkcePair();
+
+  const loginPage = new URL(await redirectOf(web, authorizeUrl(client.client_id, challenge, { state: "s", nonce: "n" })));
+  loginPage.searchParams.set("redirect_uri", "https://evil.example.com/cb");
+  const refused = await onPage(loginPage.toString(), () => web.client.signIn.email({ email: creds.email, password: creds.password }));
+
+  assert.equal(refused.result.error?.status, 400, JSON.stringify(refused.result));
+  assert.equal(refused.navigated, null);
+  assert.equal(ok(await web.client.getSession(), "get-session"), null);
+});
+
+test("oauthProviderClient with twoFactorClient: verifyTotp on the login page goes on with the authorization", TIMEOUT, async () => {
+  const { dev: owner } = await newUser("oauth-owner");
+  const client = await oauthClientOf(owner);
+  const web = browser([twoFactorClient(), oauthProviderClient()]);
+  const creds = { name: `Tess ${randomSuffix()}`, email: uniqueEmail("oauth-2fa"), password: strongPassword() };
+  ok(await web.client.signUp.email(creds), "sign-up");
+  const enabled = ok(await web.client.twoFactor.enable({ password: creds.password }), "two-factor enable");
+  const now = Date.now() / 1000;
+  ok(await web.client.twoFactor.verifyTotp({ code: totpAt(enabled.totpURI, now) }), "verify-totp");
+  ok(await web.client.signOut(), "sign-out");
+  const { challenge } = pkcePair();
+
+  const loginPage = await redirectOf(web, authorizeUrl(client.client_id, challenge, { state: "s2", nonce: "n2" }));
+  const first = await onPage(loginPage, () => web.client.signIn.email({ email: creds.email, password: creds.password }));
+  assert.equal(ok(first.result, "sign-in").twoFactorRedirect, true);
+  assert.equal(first.navigated, null, "no session yet, so nowhere to go");
+  const second = await onPage(loginPage, () => web.client.twoFactor.verifyTotp({ code: totpAt(enabled.totpURI, now + 30) }));
+
+  const next = ok(second.result, "verify-totp on the login page");
+  assert.equal(next.redirect, true);
+  assert.ok(next.url.startsWith(`${ISSUER}/oauth2/consent-page?`), next.url);
+  assert.equal(second.navigated, next.url);
+  assert.equal(ok(await web.client.getSession(), "get-session").user.email, creds.email);
+});
+
+test("oauthDeviceAuthorizationClient: code, claim, approve, then one poll gives a token that opens the session", TIMEOUT, async () => {
+  const { dev: owner } = await newUser("device-owner");
+  const client = await oauthClientOf(owner);
+  const tv = device([oauthDeviceAuthorizationClient()]);
+  const { dev: phone, creds } = await newUser("device-user");
+  const approver = device([oauthDeviceAuthorizationClient()]);
+  approver.token = phone.token;
+
+  const pendingCode = ok(await tv.client.device.code({ client_id: client.client_id, scope: "openid" }), "device code");
+  const pending = await tv.client.device.token({ grant_type: "urn:ietf:params:oauth:grant-type:device_code", device_code: pendingCode.device_code, client_id: client.client_id });
+  assert.equal(pending.error?.status, 400);
+  assert.equal(pending.error?.error, "authorization_pending", JSON.stringify(pending.error));
+
+  const issued = ok(await tv.client.device.code({ client_id: client.client_id, scope: "openid" }), "device code");
+  assert.match(issued.user_code, /^[ABCDEFGHJKLMNPQRSTUVWXYZ23456789]{8}$/);
+  const seen = ok(await approver.client.device({ query: { user_code: issued.user_code } }), "device (claim)");
+  assert.equal(seen.status, "pending");
+  assert.deepEqual(ok(await approver.client.device.approve({ userCode: issued.user_code }), "approve"), { success: true });
+  const token = ok(await tv.client.device.token({ grant_type: "urn:ietf:params:oauth:grant-type:device_code", device_code: issued.device_code, client_id: client.client_id }), "device token");
+
+  assert.equal(token.token_type, "Bearer");
+  const signedIn = device();
+  signedIn.token = token.access_token;
+  assert.equal(ok(await signedIn.client.getSession(), "get-session with the device's token").user.email, creds.email);
 });

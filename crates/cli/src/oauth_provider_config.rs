@@ -6,8 +6,10 @@
 //! default false), `OIDC_PROVIDER_UNAUTHENTICATED_REGISTRATION` (also without a session,
 //! default false), `OIDC_PROVIDER_REFRESH_TOKEN_EXPIRES_IN` (seconds, default 30 days),
 //! `OIDC_PROVIDER_CODE_EXPIRES_IN` (seconds, default and at most 600), and
-//! `OIDC_PROVIDER_LOGIN_PAGE` / `OIDC_PROVIDER_CONSENT_PAGE` (the operator's own pages, as
-//! absolute URLs, instead of the hosted ones), and for device authorization
+//! `OIDC_PROVIDER_LOGIN_PAGE` / `OIDC_PROVIDER_CONSENT_PAGE` /
+//! `OIDC_PROVIDER_SELECT_ACCOUNT_PAGE` (the operator's own pages, as absolute URLs, instead
+//! of the hosted ones; account selection defaults to the login page), and for device
+//! authorization
 //! `OIDC_PROVIDER_DEVICE_INTERVAL` (seconds between polls, default 5),
 //! `OIDC_PROVIDER_DEVICE_CODE_EXPIRES_IN` (seconds, default 1800) and
 //! `OIDC_PROVIDER_DEVICE_VERIFICATION_URI` (the operator's page instead of the hosted one).
@@ -49,6 +51,8 @@ pub struct OAuthProviderSettings {
     pub login_page: Option<String>,
     /// The operator's consent page, instead of the hosted one.
     pub consent_page: Option<String>,
+    /// The operator's account-selection page (default: the login page).
+    pub select_account_page: Option<String>,
     /// Seconds between a device's polls.
     pub device_interval: i64,
     /// Seconds a device code lasts.
@@ -70,6 +74,7 @@ impl Default for OAuthProviderSettings {
             code_expires_in: core.code_expires_in.num_seconds(),
             login_page: None,
             consent_page: None,
+            select_account_page: None,
             device_interval: core.device_interval.num_seconds(),
             device_code_expires_in: core.device_code_expires_in.num_seconds(),
             device_verification_uri: None,
@@ -154,6 +159,10 @@ impl OAuthProviderSettings {
             ("OIDC_PROVIDER_LOGIN_PAGE", &mut self.login_page),
             ("OIDC_PROVIDER_CONSENT_PAGE", &mut self.consent_page),
             (
+                "OIDC_PROVIDER_SELECT_ACCOUNT_PAGE",
+                &mut self.select_account_page,
+            ),
+            (
                 "OIDC_PROVIDER_DEVICE_VERIFICATION_URI",
                 &mut self.device_verification_uri,
             ),
@@ -186,6 +195,11 @@ impl OAuthProviderSettings {
                 .login_page
                 .clone()
                 .unwrap_or(defaults.login_page.clone()),
+            select_account_page: self
+                .select_account_page
+                .clone()
+                .or_else(|| self.login_page.clone())
+                .unwrap_or(defaults.select_account_page.clone()),
             consent_page: self
                 .consent_page
                 .clone()
@@ -209,7 +223,7 @@ impl OAuthProviderSettings {
     /// The `[oidc_provider]` part of `config check`.
     pub fn describe(&self) -> String {
         format!(
-            "[oidc_provider]\nextra_scopes = {:?}\naccess_token_expires_in = {}\nm2m_access_token_expires_in = {}\nrefresh_token_expires_in = {}\ncode_expires_in = {}\ndynamic_registration = {}\nunauthenticated_registration = {}\nlogin_page = {:?}\nconsent_page = {:?}\ndevice_interval = {}\ndevice_code_expires_in = {}\ndevice_verification_uri = {:?}\n",
+            "[oidc_provider]\nextra_scopes = {:?}\naccess_token_expires_in = {}\nm2m_access_token_expires_in = {}\nrefresh_token_expires_in = {}\ncode_expires_in = {}\ndynamic_registration = {}\nunauthenticated_registration = {}\nlogin_page = {:?}\nconsent_page = {:?}\nselect_account_page = {:?}\ndevice_interval = {}\ndevice_code_expires_in = {}\ndevice_verification_uri = {:?}\n",
             self.extra_scopes,
             self.access_token_expires_in,
             self.m2m_access_token_expires_in,
@@ -219,6 +233,10 @@ impl OAuthProviderSettings {
             self.unauthenticated_registration,
             self.login_page.as_deref().unwrap_or("(hosted)"),
             self.consent_page.as_deref().unwrap_or("(hosted)"),
+            self.select_account_page
+                .as_deref()
+                .or(self.login_page.as_deref())
+                .unwrap_or("(hosted)"),
             self.device_interval,
             self.device_code_expires_in,
             self.device_verification_uri
@@ -276,6 +294,7 @@ mod tests {
             .to_core("https://auth.example.com");
 
         assert_eq!(core.login_page, "https://app.example.com/login");
+        assert_eq!(core.select_account_page, "https://app.example.com/login");
         assert_eq!(
             core.consent_page,
             "https://auth.example.com/api/auth/oauth2/consent-page"

@@ -46,12 +46,38 @@ pub(super) struct AuthorizationRequest {
     params: Vec<(String, String)>,
 }
 
-/// The `prompt` values this server acts on (OpenID Connect Core §3.1.2.1).
+/// The `prompt` values this server acts on (OpenID Connect Core §3.1.2.1, and `create`
+/// from Initiating User Registration via OpenID Connect 1.0).
 #[derive(Debug, Default, Clone, Copy)]
 struct Prompt {
     none: bool,
     login: bool,
+    /// Sign up (or in): the login page, like `login`.
+    create: bool,
     consent: bool,
+    select_account: bool,
+}
+
+/// How `/oauth2/continue` goes on with an authorization a page held.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Continuation {
+    /// The user chose the signed-in account on the account-selection page.
+    Selected,
+    /// The user created their account on the sign-up page.
+    Created,
+    /// The operator's post-login page is done.
+    PostLogin,
+}
+
+impl Continuation {
+    /// The `prompt` value this continuation answers, if any.
+    fn answers(self) -> Option<&'static str> {
+        match self {
+            Self::Selected => Some("select_account"),
+            Self::Created => Some("create"),
+            Self::PostLogin => None,
+        }
+    }
 }
 
 /// A request that cannot go on, as the URL the user is sent to.
@@ -73,6 +99,7 @@ impl Auth {
         let now = self.now();
         let fresh_login_needed = step == AuthorizeStep::Request
             && (request.prompt.login
+                || request.prompt.create
                 || request.max_age.is_some_and(|max_age| {
                     session.is_some_and(|s| {
                         max_age == 0 || (now - s.session.audit.created_at).num_seconds() > max_age
@@ -88,6 +115,12 @@ impl Auth {
             }
             return Ok(self.hand_off(&self.config().oauth_provider.login_page, &request.params));
         };
+        if step == AuthorizeStep::Request && request.prompt.select_account {
+            return Ok(self.hand_off(
+                &self.config().oauth_provider.select_account_page,
+                &request.params,
+            ));
+        }
         if request.prompt.consent {
             return Ok(self.hand_off(&self.config().oauth_provider.consent_page, &request.params));
         }
@@ -121,8 +154,28 @@ impl Auth {
         oauth_query: &str,
         session: &ActiveSession,
     ) -> Result<String, AuthError> {
-        let params = self.verified_hand_off(oauth_query)?;
+        let mut params = self.verified_hand_off(oauth_query)?;
+        // The sign-in answered these; the pages after it must not ask again.
+        for answered in ["login", "create", "select_account"] {
+            params = without_prompt(params, answered);
+        }
         self.authorize(params, Some(session), AuthorizeStep::AfterLogin)
+            .await
+    }
+
+    /// `POST /oauth2/continue`: the authorization a page held goes on for the user of
+    /// `session`, with the `prompt` value that page answered taken out.
+    pub async fn continue_after_page(
+        &self,
+        oauth_query: &str,
+        session: &ActiveSession,
+        how: Continuation,
+    ) -> Result<String, AuthError> {
+        let mut params = self.verified_hand_off(oauth_query)?;
+        if let Some(answered) = how.answers() {
+            params = without_prompt(params, answered);
+        }
+        self.authorize(params, Some(session), AuthorizeStep::Request)
             .await
     }
 
@@ -372,8 +425,14 @@ impl Auth {
 
     /// `page` with the signed request as its query.
     fn hand_off(&self, page: &str, params: &[(String, String)]) -> String {
-        let expires_at = (self.now() + self.config().oauth_provider.code_expires_in).timestamp();
-        let query = signed_query::sign(&self.hand_off_key(), params, expires_at);
+        let now = self.now();
+        let expires_at = (now + self.config().oauth_provider.code_expires_in).timestamp();
+        let query = signed_query::sign(
+            &self.hand_off_key(),
+            params,
+            now.timestamp_millis(),
+            expires_at,
+        );
         let separator = if page.contains('?') { '&' } else { '?' };
         format!("{page}{separator}{query}")
     }
@@ -396,8 +455,33 @@ fn single(params: &[(String, String)], name: &str) -> Result<Option<String>, ()>
     }
 }
 
-/// `prompt`: space-separated `none`, `login`, `consent` or `create` (which signs in like
-/// `login`); `none` stands alone.
+impl AuthorizationRequest {
+    /// Whether the page may offer to go on as the signed-in user: the request asked to
+    /// choose an account, and not for a fresh sign-in.
+    pub(super) fn offers_account_choice(&self) -> bool {
+        self.prompt.select_account && !self.prompt.login && !self.prompt.create
+    }
+}
+
+/// `params` with `value` taken out of `prompt` (and `prompt` gone when nothing is left).
+fn without_prompt(params: Vec<(String, String)>, value: &str) -> Vec<(String, String)> {
+    params
+        .into_iter()
+        .filter_map(|(name, text)| {
+            if name != "prompt" {
+                return Some((name, text));
+            }
+            let rest: Vec<&str> = text
+                .split(' ')
+                .filter(|v| !v.is_empty() && *v != value)
+                .collect();
+            (!rest.is_empty()).then(|| (name, rest.join(" ")))
+        })
+        .collect()
+}
+
+/// `prompt`: space-separated `none`, `login`, `create`, `consent` or `select_account`;
+/// `none` stands alone.
 fn parse_prompt(prompt: Option<&str>) -> Result<Prompt, String> {
     let mut parsed = Prompt::default();
     let Some(prompt) = prompt else {
@@ -407,8 +491,10 @@ fn parse_prompt(prompt: Option<&str>) -> Result<Prompt, String> {
     for value in &values {
         match *value {
             "none" => parsed.none = true,
-            "login" | "create" => parsed.login = true,
+            "login" => parsed.login = true,
+            "create" => parsed.create = true,
             "consent" => parsed.consent = true,
+            "select_account" => parsed.select_account = true,
             other => return Err(format!("unsupported prompt value {other}")),
         }
     }

@@ -34,6 +34,9 @@ pub struct PendingAuthorization {
     /// The origin the user is sent back to (`https://rp.example.com`), for the page's
     /// `form-action`.
     pub redirect_origin: String,
+    /// Whether the request asked to choose an account (`prompt=select_account`) and not
+    /// for a fresh sign-in, so the page may offer to go on as the signed-in user.
+    pub offers_account_choice: bool,
 }
 
 impl Auth {
@@ -53,6 +56,7 @@ impl Auth {
             .map(|u| u.origin().ascii_serialization())
             .unwrap_or_default();
         Ok(Some(PendingAuthorization {
+            offers_account_choice: request.offers_account_choice(),
             client_name: request
                 .client
                 .metadata

@@ -28,7 +28,7 @@ mod sweep;
 mod user_grants;
 mod userinfo;
 
-pub use authorize::AuthorizeStep;
+pub use authorize::{AuthorizeStep, Continuation};
 pub use client_auth::{PresentedClient, PresentedMethod};
 pub use clients::{ClientChanges, CreatedOAuthClient, NewOAuthClient};
 pub use consent::{ConsentAnswer, ConsentRef, PendingAuthorization};
@@ -65,6 +65,9 @@ pub struct OAuthProviderConfig {
     pub id_token_expires_in: Duration,
     /// Where a user without a session signs in; the signed request is appended as its query.
     pub login_page: String,
+    /// Where a signed-in user chooses an account (`prompt=select_account`); the signed
+    /// request is appended as its query.
+    pub select_account_page: String,
     /// Where a user is asked to consent; the signed request is appended as its query.
     pub consent_page: String,
     /// How long a device authorization (RFC 8628) waits for the user.
@@ -85,6 +88,7 @@ impl OAuthProviderConfig {
         let issuer = format!("{}/api/auth", base_url.trim_end_matches('/'));
         Self {
             login_page: format!("{issuer}/oauth2/login-page"),
+            select_account_page: format!("{issuer}/oauth2/login-page"),
             consent_page: format!("{issuer}/oauth2/consent-page"),
             device_verification_uri: format!("{issuer}/oauth2/device-page"),
             device_code_expires_in: Duration::minutes(30),

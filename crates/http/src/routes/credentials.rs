@@ -29,11 +29,16 @@ pub async fn sign_up(
     let image = body.optional_string("image");
     let callback = body.optional_string("callbackURL");
     let remember_me = body.optional_bool("rememberMe").unwrap_or(true);
+    // Set on the sign-up page of an OAuth authorization (`prompt=create`).
+    let oauth_query = body.optional_string("oauth_query");
     if !email.is_empty() && Email::parse(&email).is_err() {
         body.issue("email", "Invalid email address");
     }
     body.finish()?;
     check_callback(&state, callback.as_deref())?;
+    if let Some(query) = &oauth_query {
+        state.auth.verified_hand_off(query)?;
+    }
 
     let outcome = state
         .auth
@@ -51,6 +56,10 @@ pub async fn sign_up(
         .await?;
 
     Ok(match outcome {
+        SignUpOutcome::SignedIn(signed) if oauth_query.is_some() => {
+            let query = oauth_query.unwrap_or_default();
+            return continue_authorization(&state, &query, *signed).await;
+        }
         SignUpOutcome::SignedIn(signed) => {
             let mut response = Json(json!({
                 "token": signed.session.id.to_string(),

@@ -34,7 +34,7 @@ crate::on_both!(
 pub(crate) const REDIRECT: &str = "https://rp.example.com/cb";
 
 /// A confidential web client of `owner` for the code flow: `(client_id, client_secret)`.
-async fn web_app(server: &TestServer, owner: &Session) -> (String, String) {
+pub(crate) async fn web_app(server: &TestServer, owner: &Session) -> (String, String) {
     let reply = create(
         server,
         owner,
@@ -78,7 +78,7 @@ pub(crate) fn request(client_id: &str, scope: &str) -> Vec<(String, String)> {
 }
 
 /// `GET /oauth2/authorize?params` as `session`'s browser.
-async fn authorize(
+pub(crate) async fn authorize(
     server: &TestServer,
     session: Option<&Session>,
     params: &[(String, String)],
@@ -90,7 +90,7 @@ async fn authorize(
 }
 
 /// The `Location` of a redirect.
-fn location(reply: &Reply) -> String {
+pub(crate) fn location(reply: &Reply) -> String {
     assert_eq!(reply.status, 302, "not a redirect: {}", reply.text);
     reply.header("location").unwrap()
 }
@@ -109,7 +109,12 @@ pub(crate) fn param(url: &str, name: &str) -> Option<String> {
 }
 
 /// Accepts (or denies) the consent page at `page` as `session`: the reply.
-async fn answer(server: &TestServer, session: &Session, page: &str, accept: bool) -> Reply {
+pub(crate) async fn answer(
+    server: &TestServer,
+    session: &Session,
+    page: &str,
+    accept: bool,
+) -> Reply {
     let oauth_query = page.split_once('?').unwrap().1;
     server
         .post(

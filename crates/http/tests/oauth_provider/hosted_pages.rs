@@ -274,7 +274,7 @@ async fn device_page(backend: Backend) {
 }
 
 /// A form POST from the server's own origin to a hosted page, with `cookie` when given.
-async fn post_page(
+pub(crate) async fn post_page(
     server: &TestServer,
     path: &str,
     pairs: &[(&str, &str)],

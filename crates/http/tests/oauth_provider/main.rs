@@ -10,6 +10,7 @@ mod bad_input;
 mod client_credentials;
 mod clients;
 mod consents;
+mod continuation;
 mod device;
 mod discovery;
 mod end_session;

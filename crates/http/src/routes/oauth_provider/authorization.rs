@@ -1,5 +1,6 @@
 //! The user-facing side of the provider: `/oauth2/authorize` (GET with a query, or POST with
-//! a form, OpenID Connect Core §3.1.2.1), the consent answer `/oauth2/consent`, and
+//! a form, OpenID Connect Core §3.1.2.1), the consent answer `/oauth2/consent`,
+//! `/oauth2/continue` after an account-selection, sign-up or post-login page, and
 //! `/oauth2/userinfo` for bearer tokens.
 //!
 //! Every step of the authorization flow answers with where the user goes next: a `302` for
@@ -18,7 +19,7 @@ use axum::extract::{RawQuery, Request, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use beep_core::oauth_provider::{
-    AuthorizeStep, ConsentAnswer, EndSessionOutcome, EndSessionRequest, OAuthError,
+    AuthorizeStep, ConsentAnswer, Continuation, EndSessionOutcome, EndSessionRequest, OAuthError,
 };
 use http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use serde_json::{Value, json};
@@ -28,6 +29,7 @@ pub(super) fn routes() -> Router<AppState> {
     Router::new()
         .route("/oauth2/authorize", get(authorize).post(authorize))
         .route("/oauth2/consent", post(consent))
+        .route("/oauth2/continue", post(continue_authorization))
         .route("/oauth2/userinfo", get(userinfo).post(userinfo))
         .route("/oauth2/end-session", get(end_session).post(end_session))
 }
@@ -129,7 +131,7 @@ async fn consent(
     JsonOrFormFields(mut body): JsonOrFormFields,
 ) -> Result<Response, ApiError> {
     let active = current.ok_or_else(ApiError::unauthorized)?.active;
-    let accept = accept_field(&mut body);
+    let accept = bool_field(&mut body, "accept");
     let scope = body.optional_string("scope");
     let oauth_query = body.required_string("oauth_query");
     body.finish()?;
@@ -152,9 +154,39 @@ async fn consent(
     Ok(redirect_answer(&headers, &url))
 }
 
-/// `accept`: a JSON boolean, or `true`/`false` from a form.
-fn accept_field(body: &mut Fields) -> Option<bool> {
-    match body.take("accept") {
+/// `POST /oauth2/continue` (signed in): `{selected | created | postLogin: true,
+/// oauth_query}`, as JSON or a form: the authorization goes on past the page that held it.
+async fn continue_authorization(
+    State(state): State<AppState>,
+    current: Option<CurrentSession>,
+    headers: HeaderMap,
+    JsonOrFormFields(mut body): JsonOrFormFields,
+) -> Result<Response, ApiError> {
+    let active = current.ok_or_else(ApiError::unauthorized)?.active;
+    let selected = bool_field(&mut body, "selected");
+    let created = bool_field(&mut body, "created");
+    let post_login = bool_field(&mut body, "postLogin");
+    let oauth_query = body.required_string("oauth_query");
+    body.finish()?;
+    // better-auth looks at them in this order.
+    let how = [
+        (selected, Continuation::Selected),
+        (created, Continuation::Created),
+        (post_login, Continuation::PostLogin),
+    ]
+    .into_iter()
+    .find_map(|(flag, how)| (flag == Some(true)).then_some(how))
+    .ok_or_else(|| refusal(OAuthError::invalid_request("Missing parameters")))?;
+    let url = state
+        .auth
+        .continue_after_page(&oauth_query, &active, how)
+        .await?;
+    Ok(redirect_answer(&headers, &url))
+}
+
+/// `name`: a JSON boolean, or `true`/`false` from a form.
+fn bool_field(body: &mut Fields, name: &str) -> Option<bool> {
+    match body.take(name) {
         Some(Value::Bool(b)) => Some(b),
         Some(Value::String(s)) if s == "true" => Some(true),
         Some(Value::String(s)) if s == "false" => Some(false),

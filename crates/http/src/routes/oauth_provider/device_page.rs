@@ -1,9 +1,11 @@
 //! The hosted device verification page (`verification_uri`): the user signs in if they must,
 //! enters the code their device shows (or arrives with it filled in), sees which
-//! application asks for what, and approves or denies. Plain HTML forms, no script, the same
+//! application asks for what, and approves or denies. An account with two-factor gives its
+//! code after the password (`second_factor_page.rs`). Plain HTML forms, no script, the same
 //! CSP and escaping as the other hosted pages.
 
-use super::pages::{CREDENTIAL_FIELDS, error_note, page, scope_text, see_other};
+use super::pages::{CREDENTIAL_FIELDS, PASSKEY_ONLY, error_note, page, scope_text, see_other};
+use super::second_factor_page::{CodeOutcome, CodeStep};
 use crate::body::JsonOrFormFields;
 use crate::current_session::CurrentSession;
 use crate::error::ApiError;
@@ -115,6 +117,15 @@ async fn approval(state: &AppState, user: &User, code: &str) -> Response {
     page(StatusCode::OK, "Connect a device?", &body, "")
 }
 
+/// `303` back to the page with the device's code, once signed in.
+fn to_code(state: &AppState, code: &str) -> Response {
+    let query = serde_urlencoded::to_string([("user_code", code)]).unwrap_or_default();
+    see_other(&format!(
+        "{}/oauth2/device-page?{query}",
+        state.auth.config().oauth_provider.issuer
+    ))
+}
+
 fn done(message: &str) -> Response {
     page(
         StatusCode::OK,
@@ -127,7 +138,8 @@ fn done(message: &str) -> Response {
     )
 }
 
-/// `POST /oauth2/device-page`: `step` is `sign-in`, `approve` or `deny`.
+/// `POST /oauth2/device-page`: `step` is `sign-in`, `code` or `send_otp` (the second
+/// factor, after a password), `approve` or `deny`.
 async fn act(
     State(state): State<AppState>,
     current: Option<CurrentSession>,
@@ -137,47 +149,80 @@ async fn act(
 ) -> Result<Response, ApiError> {
     let step = body.optional_string("step").unwrap_or_default();
     let code = body.optional_string("user_code").unwrap_or_default();
-    if step == "sign-in" {
-        let attempt = SignIn {
-            email: body.optional_string("email").unwrap_or_default(),
-            password: Secret::new(body.optional_string("password").unwrap_or_default()),
-            remember_me: true,
-            trusted_device: two_factor::trusted_device(&state, &headers),
-        };
-        return Ok(
-            match state.auth.sign_in_with_password(attempt, client).await {
-                Ok(SignInOutcome::SignedIn(signed)) => {
-                    let query = serde_urlencoded::to_string([("user_code", code.as_str())])
-                        .unwrap_or_default();
-                    let mut response = see_other(&format!(
-                        "{}/oauth2/device-page?{query}",
-                        state.auth.config().oauth_provider.issuer
-                    ));
-                    set_login_cookies(&state, &mut response, &signed);
-                    response
-                }
-                Ok(SignInOutcome::SecondFactorRequired(_)) => sign_in_form(
-                    &state,
-                    &code,
-                    Some(
-                        "This account signs in with a second factor, which this page does not offer yet.",
-                    ),
-                    StatusCode::UNAUTHORIZED,
-                ),
-                Err(err) => {
-                    let refused = ApiError::from(err).into_response();
-                    if refused.status() == StatusCode::TOO_MANY_REQUESTS {
-                        return Ok(refused);
+    let hidden = [("user_code", code.as_str())];
+    let code_step = CodeStep {
+        action: format!(
+            "{}/oauth2/device-page",
+            state.auth.config().oauth_provider.issuer
+        ),
+        hidden: &hidden,
+        client_origin: "",
+    };
+    let expired = || {
+        let message = "Your sign-in has expired. Sign in again.";
+        sign_in_form(&state, &code, Some(message), StatusCode::UNAUTHORIZED)
+    };
+    match step.as_str() {
+        "sign-in" => {
+            let attempt = SignIn {
+                email: body.optional_string("email").unwrap_or_default(),
+                password: Secret::new(body.optional_string("password").unwrap_or_default()),
+                remember_me: true,
+                trusted_device: two_factor::trusted_device(&state, &headers),
+            };
+            return Ok(
+                match state.auth.sign_in_with_password(attempt, client).await {
+                    Ok(SignInOutcome::SignedIn(signed)) => {
+                        let mut response = to_code(&state, &code);
+                        set_login_cookies(&state, &mut response, &signed);
+                        response
                     }
-                    sign_in_form(
-                        &state,
-                        &code,
-                        Some("Invalid email or password"),
-                        StatusCode::UNAUTHORIZED,
-                    )
-                }
-            },
-        );
+                    Ok(SignInOutcome::SecondFactorRequired(challenge)) => {
+                        match code_step.challenge_page(&state, &challenge).await? {
+                            Some(page) => page,
+                            None => sign_in_form(
+                                &state,
+                                &code,
+                                Some(PASSKEY_ONLY),
+                                StatusCode::UNAUTHORIZED,
+                            ),
+                        }
+                    }
+                    Err(err) => {
+                        let refused = ApiError::from(err).into_response();
+                        if refused.status() == StatusCode::TOO_MANY_REQUESTS {
+                            return Ok(refused);
+                        }
+                        sign_in_form(
+                            &state,
+                            &code,
+                            Some("Invalid email or password"),
+                            StatusCode::UNAUTHORIZED,
+                        )
+                    }
+                },
+            );
+        }
+        "code" => {
+            return Ok(
+                match code_step.check(&state, client, &headers, &mut body).await? {
+                    CodeOutcome::Passed(passed) => {
+                        let mut response = to_code(&state, &code);
+                        two_factor::set_passed_cookies(&state, response.headers_mut(), &passed);
+                        response
+                    }
+                    CodeOutcome::Refused(page) => page,
+                    CodeOutcome::ChallengeGone => expired(),
+                },
+            );
+        }
+        "send_otp" => {
+            return Ok(code_step
+                .mail_code(&state, &headers)
+                .await?
+                .unwrap_or_else(expired));
+        }
+        _ => {}
     }
     let Some(current) = current else {
         return Ok(sign_in_form(&state, &code, None, StatusCode::UNAUTHORIZED));

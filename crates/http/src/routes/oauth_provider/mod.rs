@@ -17,6 +17,7 @@ mod endpoints;
 pub(crate) mod openapi;
 mod pages;
 mod requests;
+mod second_factor_page;
 mod wire;
 
 use crate::current_session::CurrentSession;
@@ -74,6 +75,7 @@ pub const PATHS: &[&str] = &[
     "/oauth2/delete-consent",
     "/oauth2/authorize",
     "/oauth2/consent",
+    "/oauth2/continue",
     "/oauth2/userinfo",
     "/oauth2/end-session",
     "/oauth2/login-page",

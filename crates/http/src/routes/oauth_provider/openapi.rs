@@ -36,6 +36,7 @@ pub(crate) fn schemas() -> Vec<(String, RefOr<Schema>)> {
     collect::<IntrospectionJson>(&mut all);
     collect::<OAuthErrorJson>(&mut all);
     collect::<ConsentBody>(&mut all);
+    collect::<ContinueBody>(&mut all);
     collect::<AuthorizeQuery>(&mut all);
     collect::<LoginPageForm>(&mut all);
     collect::<DeviceCodeBody>(&mut all);
@@ -171,17 +172,19 @@ fn page_and_device_operations() -> Vec<Op> {
             .description(
                 "Where `/oauth2/authorize` sends a user without a session, with the signed \
                  request as the query: an email and password form (no script; strict CSP). \
-                 An altered or expired query gets a 400 page.",
+                 For `prompt=select_account` it also offers to go on as the signed-in user \
+                 (posting to `/oauth2/continue`). An altered or expired query gets a 400 page.",
             )
-            .public()
+            .optional_session()
             .static_route()
             .reply("200", html("The page"))
             .reply("400", html_or_error("The link has expired, or a malformed query")),
         post("/oauth2/login-page", "oauthLoginPageSignIn", "Sign in on the hosted login page")
-            .description("Signs in and goes on with the authorization: 303 to the consent page or the client. A wrong password shows the form again (401).")
             .public()
             .form_body_of::<LoginPageForm>(json!({"email": "ada@example.com", "password": "…", "oauth_query": "…"}))
+            .description("Signs in and goes on with the authorization: 303 to the consent page or the client. A wrong password shows the form again (401). An account with a second factor gets the code form (200, with the `two_factor` cookie); `step=code` checks its code (the app's, a backup code, or with `method=otp` the mailed one) and goes on (303), `step=send_otp` mails a code.")
             .reply("303", empty("Go on at `Location`, with the session's cookies"))
+            .reply("200", html("The second factor's code form"))
             .reply("401", html("The form again, with an error"))
             .reply("400", html_or_error("The link has expired, or a body that is not form encoding"))
             .error("403", &forbidden("")),
@@ -201,7 +204,7 @@ fn page_and_device_operations() -> Vec<Op> {
         post("/oauth2/device-page", "oauthDevicePageAnswer", "Sign in, approve or deny on the device page")
             .optional_session()
             .form_body_of::<DevicePageForm>(json!({"step": "approve", "user_code": "ABCD2345"}))
-            .reply("200", html("The outcome"))
+            .reply("200", html("The outcome, or the second factor's code form (with the `two_factor` cookie)"))
             .reply("303", empty("Signed in: on to the code"))
             .reply("400", html_or_error("The code form again, with an error, or a malformed body"))
             .reply("401", html("The sign-in form again, with an error"))
@@ -399,6 +402,16 @@ fn flow_operations() -> Vec<Op> {
                 .body_of::<ConsentBody>(json!({"accept": true, "oauth_query": "client_id=…&exp=…&sig=…"})),
         )
         .reply("400", either_error("`VALIDATION_ERROR`, `invalid_request` (a query that is not signed, altered or expired), `invalid_scope` (a scope that was not requested)"))
+        .error("403", &forbidden("")),
+        redirecting(
+            post("/oauth2/continue", "oauthContinue", "Go on after an account-selection, sign-up or post-login page")
+                .description(
+                    "The signed-in user is done with the page that held the request in                      `oauth_query`: `selected` (they chose this account; `select_account`                      leaves `prompt`), `created` (they signed up; `create` leaves `prompt`)                      or `postLogin`. The authorization then goes on as from `/oauth2/authorize`.",
+                )
+                .session()
+                .body_of::<ContinueBody>(json!({"selected": true, "oauth_query": "client_id=…&exp=…&sig=…"})),
+        )
+        .reply("400", either_error("`VALIDATION_ERROR`, `invalid_request` (none of the three is true, or a query that is not signed, altered or expired)"))
         .error("403", &forbidden("")),
         get("/oauth2/userinfo", "oauthUserInfo", "Read the user of an access token")
             .description(

@@ -5,8 +5,10 @@
 //! only here and back to the client; every value on it is escaped.
 //!
 //! The pages carry the signed hand-off they were opened with in a hidden `oauth_query`
-//! field, so the next step knows the request is one the server validated.
+//! field, so the next step knows the request is one the server validated. An account with
+//! two-factor gets the code step of `second_factor_page.rs` after its password.
 
+use super::second_factor_page::{CodeOutcome, CodeStep};
 use crate::body::JsonOrFormFields;
 use crate::current_session::CurrentSession;
 use crate::error::ApiError;
@@ -21,6 +23,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
+use beep_core::ClientInfo;
 use beep_core::flows::{SignIn, SignInOutcome};
 use beep_core::oauth_provider::PendingAuthorization;
 use beep_domain::Secret;
@@ -99,71 +102,156 @@ fn expired() -> Response {
     )
 }
 
-/// `GET /oauth2/login-page?<signed request>`.
-async fn login_page(State(state): State<AppState>, RawQuery(query): RawQuery) -> Response {
+/// `GET /oauth2/login-page?<signed request>`: the sign-in form, and for
+/// `prompt=select_account` with a session, a button to go on as that user.
+async fn login_page(
+    State(state): State<AppState>,
+    current: Option<CurrentSession>,
+    RawQuery(query): RawQuery,
+) -> Response {
     let query = query.unwrap_or_default();
     match state.auth.pending_authorization(&query).await {
-        Ok(Some(pending)) => login_form(&state, &pending, &query, None, StatusCode::OK),
+        Ok(Some(pending)) => {
+            let signed_in = current
+                .filter(|_| pending.offers_account_choice)
+                .map(|c| c.active.user.email.as_str().to_owned());
+            let form = LoginForm {
+                pending: &pending,
+                oauth_query: &query,
+                signed_in: signed_in.as_deref(),
+            };
+            form.page(&state, None, StatusCode::OK)
+        }
         Ok(None) => expired(),
         Err(err) => ApiError::from(err).into_response(),
     }
 }
 
-fn login_form(
-    state: &AppState,
-    pending: &PendingAuthorization,
-    oauth_query: &str,
-    error: Option<&str>,
-    status: StatusCode,
-) -> Response {
-    let action = format!(
-        "{}/oauth2/login-page",
-        state.auth.config().oauth_provider.issuer
-    );
-    let body = format!(
-        "<h1>Sign in</h1><p>to continue to <strong>{client}</strong></p>{error}\
-         <form method=\"post\" action=\"{action}\">\
-         <input type=\"hidden\" name=\"oauth_query\" value=\"{query}\">{fields}</form>",
-        client = escape_html(&pending.client_name),
-        error = error_note(error),
-        action = escape_html(&action),
-        query = escape_html(oauth_query),
-        fields = CREDENTIAL_FIELDS,
-    );
-    page(status, "Sign in", &body, &pending.redirect_origin)
+/// The login page's sign-in form for one pending authorization.
+struct LoginForm<'a> {
+    pending: &'a PendingAuthorization,
+    oauth_query: &'a str,
+    /// The signed-in user's email, when the page offers to go on as them.
+    signed_in: Option<&'a str>,
 }
 
-/// `POST /oauth2/login-page` (the login form): signs in, then goes on with the
-/// authorization by a 302 that sets the session's cookies.
+impl LoginForm<'_> {
+    /// The page, with `error` above the form.
+    fn page(&self, state: &AppState, error: Option<&str>, status: StatusCode) -> Response {
+        let issuer = &state.auth.config().oauth_provider.issuer;
+        let query = escape_html(self.oauth_query);
+        let choice = self
+            .signed_in
+            .map(|email| {
+                format!(
+                    "<form method=\"post\" action=\"{action}\">\
+                     <input type=\"hidden\" name=\"oauth_query\" value=\"{query}\">\
+                     <input type=\"hidden\" name=\"selected\" value=\"true\">\
+                     <button type=\"submit\">Continue as {email}</button></form>\
+                     <p>Or sign in with another account:</p>",
+                    action = escape_html(&format!("{issuer}/oauth2/continue")),
+                    email = escape_html(email),
+                )
+            })
+            .unwrap_or_default();
+        let body = format!(
+            "<h1>Sign in</h1><p>to continue to <strong>{client}</strong></p>{error}{choice}\
+             <form method=\"post\" action=\"{action}\">\
+             <input type=\"hidden\" name=\"oauth_query\" value=\"{query}\">{fields}</form>",
+            client = escape_html(&self.pending.client_name),
+            error = error_note(error),
+            action = escape_html(&format!("{issuer}/oauth2/login-page")),
+            fields = CREDENTIAL_FIELDS,
+        );
+        page(status, "Sign in", &body, &self.pending.redirect_origin)
+    }
+
+    /// The second-factor step of this form.
+    fn code_step<'s>(&'s self, state: &AppState, hidden: &'s [(&'s str, &'s str)]) -> CodeStep<'s> {
+        CodeStep {
+            action: format!(
+                "{}/oauth2/login-page",
+                state.auth.config().oauth_provider.issuer
+            ),
+            hidden,
+            client_origin: &self.pending.redirect_origin,
+        }
+    }
+}
+
+/// `POST /oauth2/login-page`: the sign-in form (`step` absent or `password`), the second
+/// factor's code (`step=code`), or a request to mail one (`step=send_otp`). A sign-in that
+/// is complete goes on with the authorization by a 303 that sets the session's cookies.
 async fn sign_in(
     State(state): State<AppState>,
     RequestClient(client): RequestClient,
     headers: HeaderMap,
     JsonOrFormFields(mut body): JsonOrFormFields,
 ) -> Result<Response, ApiError> {
-    let email = body.optional_string("email").unwrap_or_default();
-    let password = Secret::new(body.optional_string("password").unwrap_or_default());
     let oauth_query = body.optional_string("oauth_query").unwrap_or_default();
     let Some(pending) = state.auth.pending_authorization(&oauth_query).await? else {
         return Ok(expired());
     };
+    let form = LoginForm {
+        pending: &pending,
+        oauth_query: &oauth_query,
+        signed_in: None,
+    };
+    let hidden = [("oauth_query", oauth_query.as_str())];
+    let code_step = form.code_step(&state, &hidden);
+    match body.optional_string("step").as_deref() {
+        None | Some("password") => {
+            let email = body.optional_string("email").unwrap_or_default();
+            let password = Secret::new(body.optional_string("password").unwrap_or_default());
+            sign_in_with_password(&state, &form, &code_step, client, &headers, email, password)
+                .await
+        }
+        Some("code") => match code_step.check(&state, client, &headers, &mut body).await? {
+            CodeOutcome::Passed(passed) => {
+                let active = passed.signed_in.active();
+                let next = state
+                    .auth
+                    .continue_authorization(&oauth_query, &active)
+                    .await?;
+                let mut response = see_other(&next);
+                two_factor::set_passed_cookies(&state, response.headers_mut(), &passed);
+                Ok(response)
+            }
+            CodeOutcome::Refused(page) => Ok(page),
+            CodeOutcome::ChallengeGone => Ok(start_over(&state, &form)),
+        },
+        Some("send_otp") => Ok(match code_step.mail_code(&state, &headers).await? {
+            Some(page) => page,
+            None => start_over(&state, &form),
+        }),
+        Some(_) => Ok(form.page(&state, Some("Sign in again."), StatusCode::BAD_REQUEST)),
+    }
+}
+
+/// The first step: email and password. An account with a second factor gets the code
+/// form and the `two_factor` cookie.
+async fn sign_in_with_password(
+    state: &AppState,
+    form: &LoginForm<'_>,
+    code_step: &CodeStep<'_>,
+    client: ClientInfo,
+    headers: &HeaderMap,
+    email: String,
+    password: Secret<String>,
+) -> Result<Response, ApiError> {
     let attempt = SignIn {
         email,
         password,
         remember_me: true,
-        trusted_device: two_factor::trusted_device(&state, &headers),
+        trusted_device: two_factor::trusted_device(state, headers),
     };
     let signed = match state.auth.sign_in_with_password(attempt, client).await {
         Ok(SignInOutcome::SignedIn(signed)) => *signed,
-        Ok(SignInOutcome::SecondFactorRequired(_)) => {
-            let message = "This account signs in with a second factor, which this page does not offer yet. Sign in with the application's own page.";
-            return Ok(login_form(
-                &state,
-                &pending,
-                &oauth_query,
-                Some(message),
-                StatusCode::UNAUTHORIZED,
-            ));
+        Ok(SignInOutcome::SecondFactorRequired(challenge)) => {
+            return Ok(match code_step.challenge_page(state, &challenge).await? {
+                Some(page) => page,
+                None => form.page(state, Some(PASSKEY_ONLY), StatusCode::UNAUTHORIZED),
+            });
         }
         Err(err) => {
             let refused = ApiError::from(err).into_response();
@@ -173,23 +261,29 @@ async fn sign_in(
                 StatusCode::TOO_MANY_REQUESTS => "Too many attempts. Wait a moment and try again.",
                 _ => return Ok(refused),
             };
-            return Ok(login_form(
-                &state,
-                &pending,
-                &oauth_query,
-                Some(message),
-                refused.status(),
-            ));
+            return Ok(form.page(state, Some(message), refused.status()));
         }
     };
     let active = signed.active();
     let next = state
         .auth
-        .continue_authorization(&oauth_query, &active)
+        .continue_authorization(form.oauth_query, &active)
         .await?;
     let mut response = see_other(&next);
-    set_login_cookies(&state, &mut response, &signed);
+    set_login_cookies(state, &mut response, &signed);
     Ok(response)
+}
+
+/// What a page says to an account whose only second factor is a passkey (it needs a script).
+pub(super) const PASSKEY_ONLY: &str = "This account signs in with a passkey, which this page cannot offer. Sign in with the application's own page.";
+
+/// The sign-in form again, for a second step whose challenge is gone.
+fn start_over(state: &AppState, form: &LoginForm<'_>) -> Response {
+    form.page(
+        state,
+        Some("Your sign-in has expired. Sign in again."),
+        StatusCode::UNAUTHORIZED,
+    )
 }
 
 /// `303 See Other` to `url`: the browser follows a form post with a GET.
@@ -215,7 +309,12 @@ async fn consent_page(
     };
     let Some(current) = current else {
         // The session ended since the consent page was handed out: sign in again first.
-        return login_form(&state, &pending, &query, None, StatusCode::OK);
+        let form = LoginForm {
+            pending: &pending,
+            oauth_query: &query,
+            signed_in: None,
+        };
+        return form.page(&state, None, StatusCode::OK);
     };
     let action = format!(
         "{}/oauth2/consent",

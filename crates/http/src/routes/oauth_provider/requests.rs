@@ -197,7 +197,7 @@ pub struct AuthorizeQuery {
     pub code_challenge: Option<String>,
     /// `S256`, the only method.
     pub code_challenge_method: Option<String>,
-    /// `none`, or any of `login`, `consent`, `create`.
+    /// `none`, or any of `login`, `consent`, `create`, `select_account`.
     pub prompt: Option<String>,
     /// Seconds since the user's sign-in beyond which they sign in again.
     pub max_age: Option<i64>,
@@ -216,15 +216,41 @@ pub struct ConsentBody {
     pub oauth_query: String,
 }
 
-/// `POST /oauth2/login-page`: the hosted login form.
+/// `POST /oauth2/continue`: the page that held the authorization is done. The first of
+/// `selected`, `created`, `postLogin` that is true says which page.
+#[derive(Debug, Deserialize, ToSchema)]
+#[schema(as = OAuthContinueRequest)]
+#[serde(rename_all = "camelCase")]
+#[allow(dead_code)] // Read by hand (a form sends the flags as text); this type describes it.
+pub struct ContinueBody {
+    /// The user chose the signed-in account (`prompt=select_account` is answered).
+    pub selected: Option<bool>,
+    /// The user created their account (`prompt=create` is answered).
+    pub created: Option<bool>,
+    /// The post-login page is done.
+    pub post_login: Option<bool>,
+    /// The page's query, as the authorize step signed it.
+    #[serde(rename = "oauth_query")]
+    pub oauth_query: String,
+}
+
+/// `POST /oauth2/login-page`: the hosted login form, its second-factor step, or its
+/// "continue as" choice.
 #[derive(Debug, Deserialize, ToSchema)]
 #[schema(as = OAuthLoginForm)]
 #[allow(dead_code)] // Read by hand; this type describes it.
 pub struct LoginPageForm {
+    /// `password` (the default): `email` and `password`; `code`: the second factor's
+    /// `code`; `send_otp`: mail a code instead.
+    pub step: Option<String>,
     /// The account's email.
-    pub email: String,
+    pub email: Option<String>,
     /// Its password.
-    pub password: String,
+    pub password: Option<String>,
+    /// The authenticator app's code, a backup code, or the mailed code.
+    pub code: Option<String>,
+    /// `totp` (the app's code or a backup code) or `otp` (the mailed code).
+    pub method: Option<String>,
     /// The login page's query, as the authorize step signed it.
     pub oauth_query: String,
 }
@@ -268,7 +294,8 @@ pub struct DeviceAnswerBody {
 #[schema(as = DevicePageForm)]
 #[allow(dead_code)] // Read by hand; this type describes it.
 pub struct DevicePageForm {
-    /// `sign-in`, `approve` or `deny`.
+    /// `sign-in`, `code` or `send_otp` (the second factor, after a password), `approve` or
+    /// `deny`.
     pub step: String,
     /// The code the device shows.
     pub user_code: String,
@@ -276,6 +303,10 @@ pub struct DevicePageForm {
     pub email: Option<String>,
     /// For `sign-in`.
     pub password: Option<String>,
+    /// For `code`: the authenticator app's code, a backup code, or the mailed code.
+    pub code: Option<String>,
+    /// For `code`: `totp` (the app's code or a backup code) or `otp` (the mailed code).
+    pub method: Option<String>,
 }
 
 /// `GET /oauth2/device-page`.

@@ -22,8 +22,8 @@ use axum::response::{IntoResponse, Response};
 use beep_core::two_factor::{CodeContext, SecondFactor, SecondFactorPassed, TwoFactorError};
 use beep_core::{ActiveSession, AuthError};
 use beep_domain::Secret;
-use http::header;
 use http::request::Parts;
+use http::{HeaderMap, header};
 
 /// Starts a TOTP enrolment: `{method, totpURI, backupCodes}`, in force after `verify-totp`;
 /// or, with `method: "otp"`, turns codes by mail on at once: `{method}` and a new session.
@@ -132,7 +132,16 @@ pub async fn verify_totp(
 ) -> Result<Response, ApiError> {
     let context = caller.context()?;
     let factor = SecondFactor::Totp(&body.code);
-    verify(&state, context, factor, body.trust_device, client).await
+    let oauth_query = body.oauth_query.as_deref();
+    verify(
+        &state,
+        context,
+        factor,
+        body.trust_device,
+        oauth_query,
+        client,
+    )
+    .await
 }
 
 /// Mails a code: `{status: true}`.
@@ -155,7 +164,16 @@ pub async fn verify_otp(
 ) -> Result<Response, ApiError> {
     let context = caller.context()?;
     let factor = SecondFactor::MailedCode(&body.code);
-    verify(&state, context, factor, body.trust_device, client).await
+    let oauth_query = body.oauth_query.as_deref();
+    verify(
+        &state,
+        context,
+        factor,
+        body.trust_device,
+        oauth_query,
+        client,
+    )
+    .await
 }
 
 /// Checks a backup code, which is used up: `{token, user}` and a new session.
@@ -167,23 +185,45 @@ pub async fn verify_backup_code(
 ) -> Result<Response, ApiError> {
     let context = caller.context()?;
     let factor = SecondFactor::BackupCode(&body.code);
-    verify(&state, context, factor, body.trust_device, client).await
+    let oauth_query = body.oauth_query.as_deref();
+    verify(
+        &state,
+        context,
+        factor,
+        body.trust_device,
+        oauth_query,
+        client,
+    )
+    .await
 }
 
 /// Checks `factor` and answers `{token, user}` with the new session's cookies; the challenge
-/// cookie goes, and a trusted device gets its cookie.
+/// cookie goes, and a trusted device gets its cookie. With an OAuth login page's
+/// `oauth_query` the answer is `{redirect: true, url}`, where the authorization goes on.
 async fn verify(
     state: &AppState,
     context: CodeContext,
     factor: SecondFactor<'_>,
     trust_device: Option<bool>,
+    oauth_query: Option<&str>,
     client: beep_core::ClientInfo,
 ) -> Result<Response, ApiError> {
+    if let Some(query) = oauth_query {
+        // A hand-off that does not verify is refused before the code is looked at.
+        state.auth.verified_hand_off(query)?;
+    }
     let passed = state
         .auth
         .verify_second_factor(context, factor, trust_device.unwrap_or(false), client)
         .await?;
-    Ok(passed_response(state, passed))
+    let Some(query) = oauth_query else {
+        return Ok(passed_response(state, passed));
+    };
+    let active = passed.signed_in.active();
+    let url = state.auth.continue_authorization(query, &active).await?;
+    let mut response = Json(serde_json::json!({ "redirect": true, "url": url })).into_response();
+    set_passed_cookies(state, response.headers_mut(), &passed);
+    Ok(response)
 }
 
 /// Whose code a request presents: the session's user managing their factors, or else the
@@ -235,8 +275,19 @@ fn passed_response(state: &AppState, passed: SecondFactorPassed) -> Response {
         user: UserJson::from(&signed.user),
     })
     .into_response();
+    set_passed_cookies(state, response.headers_mut(), &passed);
+    response
+}
+
+/// The cookies of a passed second factor: the new session's, the challenge's cleared, and
+/// the trusted device's when one was asked for.
+pub(crate) fn set_passed_cookies(
+    state: &AppState,
+    headers: &mut HeaderMap,
+    passed: &SecondFactorPassed,
+) {
+    let signed = &passed.signed_in;
     let jar = state.jar();
-    let headers = response.headers_mut();
     issue_session(state, headers, &signed.token, &signed.session, &signed.user);
     headers.append(header::SET_COOKIE, jar.expire(CHALLENGE_COOKIE));
     if signed.session.remember_me {
@@ -255,7 +306,6 @@ fn passed_response(state: &AppState, passed: SecondFactorPassed) -> Response {
             ),
         );
     }
-    response
 }
 
 fn signed_in(current: Option<CurrentSession>) -> Result<ActiveSession, ApiError> {

@@ -20,6 +20,7 @@ use axum::routing::post;
 use beep_core::two_factor::SecondFactorChallenge;
 use http::{HeaderMap, header};
 
+pub(crate) use factors::set_passed_cookies;
 pub(crate) use wire::TwoFactorRedirectJson;
 
 /// The cookie naming a sign-in that waits for its second factor (`<prefix>.two_factor`).

@@ -93,6 +93,11 @@ pub struct VerifyCodeBody {
     /// Trust this device for 30 days: no second factor asked on it until then.
     #[serde(default)]
     pub trust_device: Option<bool>,
+    /// On an OAuth login page (better-auth's `oauthProviderClient` adds it): the page's
+    /// signed query; the answer is then `{redirect: true, url}` to where the authorization
+    /// goes on.
+    #[serde(default, rename = "oauth_query")]
+    pub oauth_query: Option<String>,
 }
 
 impl Checked for VerifyCodeBody {
@@ -110,6 +115,9 @@ pub struct VerifyBackupCodeBody {
     /// Trust this device for 30 days.
     #[serde(default)]
     pub trust_device: Option<bool>,
+    /// On an OAuth login page: the page's signed query, as for `verify-totp`.
+    #[serde(default, rename = "oauth_query")]
+    pub oauth_query: Option<String>,
     /// better-auth's option to skip the session cookie; accepted and ignored (a session
     /// is always opened).
     #[serde(default)]
