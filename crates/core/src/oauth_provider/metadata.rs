@@ -58,7 +58,7 @@ pub fn discovery_document(config: &OAuthProviderConfig, id_token_alg: &str) -> V
         "subject_types_supported": ["public"],
         "acr_values_supported": ["0"],
         "id_token_signing_alg_values_supported": [id_token_alg],
-        "prompt_values_supported": ["none", "login", "consent", "create"],
+        "prompt_values_supported": ["none", "login", "consent", "create", "select_account"],
         "claims_parameter_supported": false,
         "request_parameter_supported": false,
         "request_uri_parameter_supported": false,

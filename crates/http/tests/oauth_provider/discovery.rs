@@ -51,6 +51,10 @@ async fn three_paths_agree(backend: Backend) {
         ])
     );
     assert_eq!(
+        openid.json["prompt_values_supported"],
+        json!(["none", "login", "consent", "create", "select_account"])
+    );
+    assert_eq!(
         openid.json["device_authorization_endpoint"],
         format!("{issuer}/device/code")
     );
