@@ -3,15 +3,17 @@
 // page, allows access on the consent page, and lands on the client's redirect URI (answered
 // by page.route, so nothing leaves the machine).
 //
-//   node hosted_pages.mjs <authorize_url> <email> <password> <artifacts_dir>
+//   node hosted_pages.mjs <authorize_url> <email> <password> <artifacts_dir> [<second_factor_code>]
 //
+// With a second-factor code (the account has two-factor on), the code page comes after the
+// password; the code is typed there (two-factor.png).
 // Prints one JSON line: the callback URL, what each page said, whether any script ran (a
 // dialog) or the CSP refused anything. Leaves login.png and consent.png in <artifacts_dir>.
 // The client's redirect URI has no server here: the browser's request to it is the result.
 import { mkdirSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 
-const [authorizeUrl, email, password, artifacts] = process.argv.slice(2);
+const [authorizeUrl, email, password, artifacts, secondFactorCode] = process.argv.slice(2);
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 // This machine has no internet: without these Chromium keeps trying to reach Google's services.
 const ARGS = [
@@ -42,6 +44,16 @@ try {
   await page.keyboard.type(password);
   await page.keyboard.press('Enter');
 
+  let codeText = null;
+  if (secondFactorCode) {
+    // The code field has focus; Enter submits its form's first button, Verify.
+    await page.getByLabel('Code').waitFor();
+    codeText = await page.locator('main').innerText();
+    await page.screenshot({ path: `${artifacts}/two-factor.png`, fullPage: true });
+    await page.keyboard.type(secondFactorCode);
+    await page.keyboard.press('Enter');
+  }
+
   await page.getByRole('button', { name: 'Allow' }).waitFor();
   const consentText = await page.locator('main').innerText();
   const consentStyled = await page.locator('main').evaluate((el) => getComputedStyle(el).borderRadius);
@@ -54,6 +66,7 @@ try {
     login_heading: loginHeading,
     login_text: loginText,
     consent_text: consentText,
+    code_text: codeText,
     consent_styled: consentStyled,
     dialogs,
     violations,

@@ -58,6 +58,21 @@ async fn password_step(server: &TestServer, oauth_query: &str) -> Reply {
     .await
 }
 
+/// Whether `reply` set a session cookie.
+fn signs_in(reply: &Reply) -> bool {
+    reply
+        .cookie_value("better-auth.session_token")
+        .is_some_and(|v| !v.is_empty())
+}
+
+/// That `url` is the hosted consent page.
+fn assert_consent_page(server: &TestServer, url: &str) {
+    assert!(
+        url.starts_with(&server.url("/oauth2/consent-page?")),
+        "{url}"
+    );
+}
+
 /// The `Cookie` header carrying the challenge of a password step.
 fn challenge_cookie(reply: &Reply) -> String {
     let value = reply.cookie_value(CHALLENGE).expect("a two_factor cookie");
@@ -89,11 +104,7 @@ async fn hosted_totp(backend: Backend) {
 
     assert_eq!(asked.status, 200, "{}", asked.text);
     assert!(asked.text.contains("authenticator app") && asked.text.contains("name=\"code\""));
-    assert!(
-        asked
-            .cookie_value("better-auth.session_token")
-            .is_none_or(|v| v.is_empty())
-    );
+    assert!(!signs_in(&asked), "no session yet");
     let cookie = challenge_cookie(&asked);
     let passed = code_step(
         &server,
@@ -104,15 +115,8 @@ async fn hosted_totp(backend: Backend) {
     .await;
     assert_eq!(passed.status, 303, "{}", passed.text);
     let next = passed.header("location").unwrap();
-    assert!(
-        next.starts_with(&server.url("/oauth2/consent-page?")),
-        "{next}"
-    );
-    assert!(
-        passed
-            .cookie_value("better-auth.session_token")
-            .is_some_and(|v| !v.is_empty())
-    );
+    assert_consent_page(&server, &next);
+    assert!(signs_in(&passed), "a session cookie");
     assert_eq!(
         passed.cookie_value(CHALLENGE).as_deref(),
         Some(""),
@@ -130,7 +134,7 @@ async fn hosted_wrong_code(backend: Backend) {
 
     assert_eq!(refused.status, 401, "{}", refused.text);
     assert!(refused.text.contains("not right") && refused.text.contains("name=\"code\""));
-    assert!(refused.cookie_value("better-auth.session_token").is_none());
+    assert!(!signs_in(&refused), "nobody signed in");
     assert_eq!(server.rows("session").await, sessions_before);
 }
 
@@ -194,15 +198,8 @@ async fn json_totp(backend: Backend) {
     assert_eq!(passed.status, 200, "{}", passed.text);
     assert_eq!(passed.json["redirect"], true);
     let next = passed.json["url"].as_str().unwrap();
-    assert!(
-        next.starts_with(&server.url("/oauth2/consent-page?")),
-        "{next}"
-    );
-    assert!(
-        passed
-            .cookie_value("better-auth.session_token")
-            .is_some_and(|v| !v.is_empty())
-    );
+    assert_consent_page(&server, next);
+    assert!(signs_in(&passed), "a session cookie");
 }
 
 async fn json_totp_tampered(backend: Backend) {
@@ -225,7 +222,7 @@ async fn json_totp_tampered(backend: Backend) {
         crate::oauth_error(&refused),
         (400, "invalid_request".into())
     );
-    assert!(refused.cookie_value("better-auth.session_token").is_none());
+    assert!(!signs_in(&refused), "nobody signed in");
     let passed = crate::support::two_factor::post_with_cookie(
         &server,
         "/two-factor/verify-totp",
@@ -264,10 +261,7 @@ async fn sign_up_continues(backend: Backend) {
     assert_eq!(signed_up.status, 200, "{}", signed_up.text);
     assert_eq!(signed_up.json["redirect"], true);
     let next = signed_up.json["url"].as_str().unwrap();
-    assert!(
-        next.starts_with(&server.url("/oauth2/consent-page?")),
-        "{next}"
-    );
+    assert_consent_page(&server, next);
     assert!(
         param(next, "prompt").is_none(),
         "create was answered: {next}"
@@ -353,10 +347,7 @@ async fn continue_selected(backend: Backend) {
 
     assert_eq!(chosen.status, 302, "{}", chosen.text);
     let consent = chosen.header("location").unwrap();
-    assert!(
-        consent.starts_with(&server.url("/oauth2/consent-page?")),
-        "{consent}"
-    );
+    assert_consent_page(&server, &consent);
     assert!(
         param(&consent, "prompt").is_none(),
         "select_account was answered"
@@ -475,9 +466,5 @@ async fn device_page_totp(backend: Backend) {
             .unwrap()
             .contains(&format!("user_code={user_code}"))
     );
-    assert!(
-        passed
-            .cookie_value("better-auth.session_token")
-            .is_some_and(|v| !v.is_empty())
-    );
+    assert!(signs_in(&passed), "a session cookie");
 }

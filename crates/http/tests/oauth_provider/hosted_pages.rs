@@ -11,6 +11,7 @@ use std::path::PathBuf;
 
 crate::on_both!(
     chromium_signs_in_and_consents_on_the_hosted_pages => chromium_flow,
+    chromium_gives_the_second_factor_on_the_hosted_login_page => chromium_second_factor,
     the_pages_escape_the_client_name_and_allow_no_script => pages_are_inert,
     a_hand_off_that_does_not_verify_gets_the_expired_page => hand_off_checked,
     a_wrong_password_on_the_login_page_signs_nobody_in => wrong_password,
@@ -87,6 +88,42 @@ async fn chromium_flow(backend: Backend) {
     let tokens = exchange(&server, &client, &code).await;
     assert_eq!(tokens.status, 200, "{}", tokens.text);
     assert!(artifacts.join("login.png").is_file() && artifacts.join("consent.png").is_file());
+}
+
+async fn chromium_second_factor(backend: Backend) {
+    let server = crate::server(backend).await;
+    let client = hostile_client(&server).await;
+    let ada = crate::support::two_factor::enrolled(&server, "ada@example.com").await;
+    let code = crate::support::two_factor::next_code(&server, &ada.totp);
+    let artifacts = scripts().join(format!("artifacts/{backend:?}-2fa").to_lowercase());
+
+    let seen = run(
+        PathBuf::from("node"),
+        vec![
+            "hosted_pages.mjs".to_owned(),
+            authorize_url(&server, &client.0),
+            ada.email.clone(),
+            PASSWORD.to_owned(),
+            artifacts.display().to_string(),
+            code,
+        ],
+    )
+    .await;
+
+    assert!(
+        seen["code_text"]
+            .as_str()
+            .unwrap()
+            .contains("authenticator app"),
+        "{seen}"
+    );
+    let callback = seen["callback"].as_str().unwrap();
+    assert!(callback.starts_with(REDIRECT), "{seen}");
+    assert_eq!(seen["dialogs"], 0);
+    assert_eq!(seen["violations"], json!([]));
+    let tokens = exchange(&server, &client, &param(callback, "code").unwrap()).await;
+    assert_eq!(tokens.status, 200, "{}", tokens.text);
+    assert!(artifacts.join("two-factor.png").is_file());
 }
 
 async fn pages_are_inert(backend: Backend) {

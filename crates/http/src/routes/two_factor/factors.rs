@@ -132,16 +132,11 @@ pub async fn verify_totp(
 ) -> Result<Response, ApiError> {
     let context = caller.context()?;
     let factor = SecondFactor::Totp(&body.code);
-    let oauth_query = body.oauth_query.as_deref();
-    verify(
-        &state,
-        context,
-        factor,
-        body.trust_device,
-        oauth_query,
-        client,
-    )
-    .await
+    let after = AfterCode {
+        trust_device: body.trust_device,
+        oauth_query: body.oauth_query.as_deref(),
+    };
+    verify(&state, context, factor, after, client).await
 }
 
 /// Mails a code: `{status: true}`.
@@ -164,16 +159,11 @@ pub async fn verify_otp(
 ) -> Result<Response, ApiError> {
     let context = caller.context()?;
     let factor = SecondFactor::MailedCode(&body.code);
-    let oauth_query = body.oauth_query.as_deref();
-    verify(
-        &state,
-        context,
-        factor,
-        body.trust_device,
-        oauth_query,
-        client,
-    )
-    .await
+    let after = AfterCode {
+        trust_device: body.trust_device,
+        oauth_query: body.oauth_query.as_deref(),
+    };
+    verify(&state, context, factor, after, client).await
 }
 
 /// Checks a backup code, which is used up: `{token, user}` and a new session.
@@ -185,16 +175,11 @@ pub async fn verify_backup_code(
 ) -> Result<Response, ApiError> {
     let context = caller.context()?;
     let factor = SecondFactor::BackupCode(&body.code);
-    let oauth_query = body.oauth_query.as_deref();
-    verify(
-        &state,
-        context,
-        factor,
-        body.trust_device,
-        oauth_query,
-        client,
-    )
-    .await
+    let after = AfterCode {
+        trust_device: body.trust_device,
+        oauth_query: body.oauth_query.as_deref(),
+    };
+    verify(&state, context, factor, after, client).await
 }
 
 /// Checks `factor` and answers `{token, user}` with the new session's cookies; the challenge
@@ -204,10 +189,13 @@ async fn verify(
     state: &AppState,
     context: CodeContext,
     factor: SecondFactor<'_>,
-    trust_device: Option<bool>,
-    oauth_query: Option<&str>,
+    after: AfterCode<'_>,
     client: beep_core::ClientInfo,
 ) -> Result<Response, ApiError> {
+    let AfterCode {
+        trust_device,
+        oauth_query,
+    } = after;
     if let Some(query) = oauth_query {
         // A hand-off that does not verify is refused before the code is looked at.
         state.auth.verified_hand_off(query)?;
@@ -224,6 +212,14 @@ async fn verify(
     let mut response = Json(serde_json::json!({ "redirect": true, "url": url })).into_response();
     set_passed_cookies(state, response.headers_mut(), &passed);
     Ok(response)
+}
+
+/// What a verify request asks for besides its code.
+struct AfterCode<'a> {
+    /// Trust this device from now on.
+    trust_device: Option<bool>,
+    /// An OAuth login page's signed query, to go on with its authorization.
+    oauth_query: Option<&'a str>,
 }
 
 /// Whose code a request presents: the session's user managing their factors, or else the
