@@ -1,5 +1,6 @@
-//! The hosted login and consent pages: in real headless Chromium an authorization goes
-//! through sign-in (by keyboard) and consent to the client with a code; over HTTP the pages
+//! The hosted login, consent and device pages: in real headless Chromium an authorization
+//! goes through sign-in (by keyboard, with a second factor or without) and consent to the
+//! client with a code, and a device is approved; over HTTP the pages
 //! escape every value, run no script, and refuse a hand-off that does not verify.
 
 use crate::authorization_code::{REDIRECT, exchange, param, request};
@@ -16,6 +17,7 @@ crate::on_both!(
     a_hand_off_that_does_not_verify_gets_the_expired_page => hand_off_checked,
     a_wrong_password_on_the_login_page_signs_nobody_in => wrong_password,
     the_device_page_signs_in_shows_the_request_and_approves => device_page,
+    chromium_signs_in_and_approves_on_the_device_page => chromium_device_page,
 );
 
 /// A name that would run script if a page printed it unescaped.
@@ -39,6 +41,19 @@ async fn hostile_client(server: &TestServer) -> (String, String) {
         reply.json["client_id"].as_str().unwrap().to_owned(),
         reply.json["client_secret"].as_str().unwrap().to_owned(),
     )
+}
+
+/// A public client of a new user, with a hostile name, for a device: its `client_id`.
+async fn hostile_device_client(server: &TestServer) -> String {
+    let owner = server.sign_up("owner@example.com").await;
+    let client = crate::create(
+        server,
+        &owner,
+        json!({ "client_name": HOSTILE_NAME, "redirect_uris": [REDIRECT], "token_endpoint_auth_method": "none" }),
+    )
+    .await;
+    assert_eq!(client.status, 201, "{}", client.text);
+    client.json["client_id"].as_str().unwrap().to_owned()
 }
 
 fn authorize_url(server: &TestServer, client_id: &str) -> String {
@@ -226,14 +241,7 @@ async fn wrong_password(backend: Backend) {
 
 async fn device_page(backend: Backend) {
     let server = crate::server(backend).await;
-    let owner = server.sign_up("owner@example.com").await;
-    let client = crate::create(
-        &server,
-        &owner,
-        json!({ "client_name": HOSTILE_NAME, "redirect_uris": [REDIRECT], "token_endpoint_auth_method": "none" }),
-    )
-    .await;
-    let client_id = client.json["client_id"].as_str().unwrap().to_owned();
+    let client_id = hostile_device_client(&server).await;
     let codes = crate::form(
         &server,
         "/device/code",
@@ -308,6 +316,67 @@ async fn device_page(backend: Backend) {
     )
     .await;
     assert_eq!(token.status, 200, "{}", token.text);
+}
+
+async fn chromium_device_page(backend: Backend) {
+    let server = crate::server(backend).await;
+    let client_id = hostile_device_client(&server).await;
+    let codes = crate::form(
+        &server,
+        "/device/code",
+        &[("client_id", client_id.as_str())],
+        None,
+    )
+    .await
+    .json;
+    server.sign_up("ada@example.com").await;
+    let artifacts = scripts().join(format!("artifacts/{backend:?}").to_lowercase());
+
+    let seen = run(
+        PathBuf::from("node"),
+        vec![
+            "device_page.mjs".to_owned(),
+            codes["verification_uri_complete"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+            "ada@example.com".to_owned(),
+            PASSWORD.to_owned(),
+            artifacts.display().to_string(),
+        ],
+    )
+    .await;
+
+    let approval = seen["approval_text"].as_str().unwrap();
+    assert!(approval.contains(HOSTILE_NAME), "shown as text: {seen}");
+    assert!(approval.contains(codes["user_code"].as_str().unwrap()));
+    assert!(
+        seen["done_text"]
+            .as_str()
+            .unwrap()
+            .contains("Device connected")
+    );
+    assert_eq!(seen["dialogs"], 0, "no script ran");
+    assert_eq!(seen["violations"], json!([]));
+    let token = crate::form(
+        &server,
+        "/device/token",
+        &[
+            ("grant_type", "urn:ietf:params:oauth:grant-type:device_code"),
+            ("device_code", codes["device_code"].as_str().unwrap()),
+            ("client_id", client_id.as_str()),
+        ],
+        None,
+    )
+    .await;
+    assert_eq!(token.status, 200, "{}", token.text);
+    for shot in [
+        "device-sign-in.png",
+        "device-approve.png",
+        "device-done.png",
+    ] {
+        assert!(artifacts.join(shot).is_file(), "{shot}");
+    }
 }
 
 /// A form POST from the server's own origin to a hosted page, with `cookie` when given.

@@ -68,7 +68,7 @@ fn oauth_error(description: &str) -> Response {
 
 /// An error that is either better-auth's `{message, code}` (a bad body, the origin check)
 /// or OAuth's `{error, error_description}` (a refused client).
-fn either_error(description: &str) -> Response {
+pub(crate) fn either_error(description: &str) -> Response {
     let either = OneOfBuilder::new()
         .item(schema_ref("Error"))
         .item(schema_ref(&OAuthErrorJson::name()))

@@ -55,10 +55,19 @@ fn code_check(op: Op) -> Op {
             "With a session: checks the code for the signed-in user (a first good TOTP code \
              turns two-factor on) and replaces the session. Without one: finishes the sign-in \
              the signed `two_factor` cookie names. `trustDevice: true` also sets the \
-             `trust_device` cookie (30 days).",
+             `trust_device` cookie (30 days). With `oauth_query` (an OAuth login page's \
+             signed query, which better-auth's `oauthProviderClient` adds) a pass answers \
+             `{redirect: true, url}`, where the authorization goes on; a query that does not \
+             verify is refused with OAuth's `invalid_request` before the code is looked at.",
         )
-        .ok_of::<PassedJson>("`{token, user}` with the new session's cookies")
-        .error("400", &bad_request(CODE_LIMITS))
+        .ok_of::<PassedJson>("`{token, user}` with the new session's cookies (or `{redirect, url}` with `oauth_query`)")
+        .reply(
+            "400",
+            crate::routes::oauth_provider::openapi::either_error(&format!(
+                "{}; `invalid_request` (an `oauth_query` that does not verify)",
+                bad_request(CODE_LIMITS)
+            )),
+        )
         .error("401", CODE_REFUSALS)
         .error("403", &forbidden(""))
         .error(
