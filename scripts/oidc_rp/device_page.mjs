@@ -8,27 +8,12 @@
 // refused anything. Leaves device-sign-in.png, device-approve.png and device-done.png in
 // <artifacts_dir>.
 import { mkdirSync } from 'node:fs';
-import { chromium } from 'playwright-core';
+import { watchedPage } from './browser.mjs';
 
 const [verificationUri, email, password, artifacts] = process.argv.slice(2);
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-// This machine has no internet: without these Chromium keeps trying to reach Google's services.
-const ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-];
-
 mkdirSync(artifacts, { recursive: true });
-const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+const { browser, page, watched } = await watchedPage();
 try {
-  const page = await browser.newPage();
-  let dialogs = 0;
-  const violations = [];
-  page.on('dialog', (dialog) => { dialogs += 1; dialog.dismiss(); });
-  page.on('console', (message) => {
-    if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
-  });
-
   await page.goto(verificationUri);
   await page.getByLabel('Email').waitFor();
   await page.screenshot({ path: `${artifacts}/device-sign-in.png`, fullPage: true });
@@ -48,7 +33,7 @@ try {
   const doneText = await page.locator('main').innerText();
   await page.screenshot({ path: `${artifacts}/device-done.png`, fullPage: true });
 
-  console.log(JSON.stringify({ approval_text: approvalText, done_text: doneText, dialogs, violations }));
+  console.log(JSON.stringify({ approval_text: approvalText, done_text: doneText, dialogs: watched.dialogs, violations: watched.violations }));
 } finally {
   await browser.close();
 }

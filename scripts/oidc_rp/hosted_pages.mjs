@@ -11,28 +11,13 @@
 // dialog) or the CSP refused anything. Leaves login.png and consent.png in <artifacts_dir>.
 // The client's redirect URI has no server here: the browser's request to it is the result.
 import { mkdirSync } from 'node:fs';
-import { chromium } from 'playwright-core';
+import { watchedPage } from './browser.mjs';
 
-const [authorizeUrl, email, password, artifacts, secondFactorCode] = process.argv.slice(2);
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-// This machine has no internet: without these Chromium keeps trying to reach Google's services.
-const ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-];
 const CALLBACK = /^https:\/\/rp\.example\.com\//;
-
+const [authorizeUrl, email, password, artifacts, secondFactorCode] = process.argv.slice(2);
 mkdirSync(artifacts, { recursive: true });
-const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+const { browser, page, watched } = await watchedPage();
 try {
-  const page = await browser.newPage();
-  let dialogs = 0;
-  const violations = [];
-  page.on('dialog', (dialog) => { dialogs += 1; dialog.dismiss(); });
-  page.on('console', (message) => {
-    if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
-  });
-
   await page.goto(authorizeUrl);
   await page.getByLabel('Email').waitFor();
   const loginHeading = await page.locator('h1').innerText();
@@ -68,8 +53,8 @@ try {
     consent_text: consentText,
     code_text: codeText,
     consent_styled: consentStyled,
-    dialogs,
-    violations,
+    dialogs: watched.dialogs,
+    violations: watched.violations,
   }));
 } finally {
   await browser.close();

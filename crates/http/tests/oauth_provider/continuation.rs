@@ -421,14 +421,7 @@ async fn continue_refused(backend: Backend) {
 
 async fn device_page_totp(backend: Backend) {
     let (server, client_id, ada) = with_enrolled_user(backend).await;
-    let codes = crate::form(
-        &server,
-        "/device/code",
-        &[("client_id", client_id.as_str())],
-        None,
-    )
-    .await
-    .json;
+    let codes = crate::device::start(&server, &client_id).await;
     let user_code = codes["user_code"].as_str().unwrap().to_owned();
 
     let asked = post_page(

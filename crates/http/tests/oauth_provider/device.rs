@@ -45,7 +45,8 @@ async fn device_client(server: &TestServer) -> String {
     reply.json["client_id"].as_str().unwrap().to_owned()
 }
 
-async fn start(server: &TestServer, client_id: &str) -> Value {
+/// `POST /device/code` for `client_id`: the codes.
+pub(crate) async fn start(server: &TestServer, client_id: &str) -> Value {
     let reply = crate::form(
         server,
         "/device/code",
@@ -57,7 +58,8 @@ async fn start(server: &TestServer, client_id: &str) -> Value {
     reply.json
 }
 
-async fn poll(server: &TestServer, client_id: &str, codes: &Value) -> Reply {
+/// One poll of the device's token endpoint.
+pub(crate) async fn poll(server: &TestServer, client_id: &str, codes: &Value) -> Reply {
     crate::form(
         server,
         "/device/token",

@@ -242,14 +242,7 @@ async fn wrong_password(backend: Backend) {
 async fn device_page(backend: Backend) {
     let server = crate::server(backend).await;
     let client_id = hostile_device_client(&server).await;
-    let codes = crate::form(
-        &server,
-        "/device/code",
-        &[("client_id", client_id.as_str())],
-        None,
-    )
-    .await
-    .json;
+    let codes = crate::device::start(&server, &client_id).await;
     let complete = codes["verification_uri_complete"]
         .as_str()
         .unwrap()
@@ -304,31 +297,14 @@ async fn device_page(backend: Backend) {
         "{}",
         approved.text
     );
-    let token = crate::form(
-        &server,
-        "/device/token",
-        &[
-            ("grant_type", "urn:ietf:params:oauth:grant-type:device_code"),
-            ("device_code", codes["device_code"].as_str().unwrap()),
-            ("client_id", client_id.as_str()),
-        ],
-        None,
-    )
-    .await;
+    let token = crate::device::poll(&server, &client_id, &codes).await;
     assert_eq!(token.status, 200, "{}", token.text);
 }
 
 async fn chromium_device_page(backend: Backend) {
     let server = crate::server(backend).await;
     let client_id = hostile_device_client(&server).await;
-    let codes = crate::form(
-        &server,
-        "/device/code",
-        &[("client_id", client_id.as_str())],
-        None,
-    )
-    .await
-    .json;
+    let codes = crate::device::start(&server, &client_id).await;
     server.sign_up("ada@example.com").await;
     let artifacts = scripts().join(format!("artifacts/{backend:?}").to_lowercase());
 
@@ -358,17 +334,7 @@ async fn chromium_device_page(backend: Backend) {
     );
     assert_eq!(seen["dialogs"], 0, "no script ran");
     assert_eq!(seen["violations"], json!([]));
-    let token = crate::form(
-        &server,
-        "/device/token",
-        &[
-            ("grant_type", "urn:ietf:params:oauth:grant-type:device_code"),
-            ("device_code", codes["device_code"].as_str().unwrap()),
-            ("client_id", client_id.as_str()),
-        ],
-        None,
-    )
-    .await;
+    let token = crate::device::poll(&server, &client_id, &codes).await;
     assert_eq!(token.status, 200, "{}", token.text);
     for shot in [
         "device-sign-in.png",
