@@ -194,6 +194,8 @@ pub struct AuthConfig {
     pub admin: crate::admin::AdminConfig,
     /// The OAuth / OpenID provider.
     pub oauth_provider: crate::oauth_provider::OAuthProviderConfig,
+    /// The audit log's retention and its webhooks.
+    pub audit: crate::audit::AuditConfig,
     /// The server secret; keys for data sealed at rest (mail bodies in the outbox) are derived
     /// from it. The default is random per process, so set it wherever nodes share a database.
     pub secret: Secret<String>,
@@ -217,6 +219,7 @@ impl Default for AuthConfig {
             api_key: crate::api_keys::ApiKeyConfig::default(),
             admin: crate::admin::AdminConfig::default(),
             oauth_provider: crate::oauth_provider::OAuthProviderConfig::default(),
+            audit: crate::audit::AuditConfig::default(),
             secret: Secret::new(crate::tokens::random_alphanumeric(48)),
         }
     }

@@ -4,6 +4,7 @@
 
 pub mod admin;
 pub mod api_keys;
+pub mod audit;
 mod auth;
 pub mod clock;
 pub mod config;

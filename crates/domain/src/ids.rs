@@ -107,6 +107,8 @@ typed_id!(/** Id of an [`crate::OAuthGrant`]: one authorization and every token 
 typed_id!(/** Id of an [`crate::OAuthRefreshToken`]. */ OAuthRefreshTokenId, "oar");
 typed_id!(/** Id of an [`crate::OAuthConsent`]. */ OAuthConsentId, "ocn");
 typed_id!(/** Id of a [`crate::DeviceCode`]. */ DeviceCodeId, "dvc");
+typed_id!(/** Id of a [`crate::AuditEvent`]: also the `webhook-id` of its deliveries. */ AuditEventId, "evt");
+typed_id!(/** Id of one webhook delivery (an event to one endpoint). */ WebhookDeliveryId, "whd");
 
 #[cfg(test)]
 mod tests {

@@ -1,6 +1,6 @@
 //! Forward-only, transactional migrations, recorded in `schema_migrations`.
 //!
-//! Migrations 1 and 4 to 10 are explicit SQL, one file per database (`migrations/`). Migration 2 is
+//! Migrations 1 and 4 to 12 are explicit SQL, one file per database (`migrations/`). Migration 2 is
 //! still derived from its entities (the outbox's); it must be frozen the same way before
 //! those entities change. Migration 3 is PostgreSQL triggers.
 
@@ -13,7 +13,7 @@ use sea_orm::{
 };
 
 /// The schema version this binary writes and expects.
-pub const SCHEMA_VERSION: i64 = 11;
+pub const SCHEMA_VERSION: i64 = 12;
 
 /// How the database's schema compares with this binary's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -124,6 +124,7 @@ async fn apply(version: i64, backend: Backend, tx: &DatabaseTransaction) -> Resu
         9 => run_script(tx, backend, ADMIN_POSTGRES, ADMIN_SQLITE).await,
         10 => run_script(tx, backend, OAUTH_PROVIDER_POSTGRES, OAUTH_PROVIDER_SQLITE).await,
         11 => run_script(tx, backend, OAUTH_GRANTS_POSTGRES, OAUTH_GRANTS_SQLITE).await,
+        12 => run_script(tx, backend, AUDIT_POSTGRES, AUDIT_SQLITE).await,
         other => Err(StoreError::Schema(format!("no migration {other}"))),
     }
 }
@@ -172,6 +173,11 @@ const OAUTH_PROVIDER_SQLITE: &str = include_str!("migrations/0010_oauth_provider
 const OAUTH_GRANTS_POSTGRES: &str = include_str!("migrations/0011_oauth_grants.postgres.sql");
 /// See [`OAUTH_GRANTS_POSTGRES`].
 const OAUTH_GRANTS_SQLITE: &str = include_str!("migrations/0011_oauth_grants.sqlite.sql");
+
+/// Migration 12: the audit log and the webhook outbox.
+const AUDIT_POSTGRES: &str = include_str!("migrations/0012_audit.postgres.sql");
+/// See [`AUDIT_POSTGRES`].
+const AUDIT_SQLITE: &str = include_str!("migrations/0012_audit.sqlite.sql");
 
 /// Runs a migration script, statement by statement (`;` at the end of a line ends one;
 /// `--` lines are comments).

@@ -9,3 +9,4 @@ pub use sealing::SealingKey;
 pub use worker::{OutboxSettings, OutboxWorker};
 
 pub(crate) use outbox::OUTBOX_PURPOSE;
+pub(crate) use worker::backoff;

@@ -285,8 +285,8 @@ impl OutboxWorker {
 }
 
 /// The delay after the `attempt`-th failure: `base × 2^(attempt-1)` within ±20 %, at least
-/// what the far end asked for, at most `max`.
-fn backoff(
+/// what the far end asked for, at most `max`. Webhooks retry by the same rule.
+pub(crate) fn backoff(
     attempt: i32,
     base: std::time::Duration,
     max: std::time::Duration,

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod api_key;
+pub mod audit_event;
 pub mod device_code;
 pub mod enums;
 pub mod invitation;
@@ -24,3 +25,4 @@ pub mod trusted_device;
 pub mod two_factor;
 pub mod user;
 pub mod verification;
+pub mod webhook_delivery;

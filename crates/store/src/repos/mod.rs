@@ -3,10 +3,12 @@
 
 pub mod accounts;
 pub mod api_keys;
+pub mod audit_events;
 pub mod device_codes;
 pub mod filter;
 pub mod invitations;
 pub mod jwks;
+mod lease;
 pub mod members;
 pub mod oauth_access_tokens;
 pub mod oauth_clients;
@@ -22,6 +24,7 @@ pub mod trusted_devices;
 pub mod two_factors;
 pub mod users;
 pub mod verifications;
+pub mod webhook_deliveries;
 
 use crate::entities::{invitation, member, organization, team, team_member};
 use beep_domain::UserId;

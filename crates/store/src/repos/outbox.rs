@@ -1,6 +1,7 @@
 //! The mail outbox: flows insert mails inside their own transaction; workers on any number
 //! of nodes claim due mails with a lease, so a mail is delivered by one node at a time.
 
+use super::lease::{OutboxTable, claim_due_ids};
 use crate::db::Backend;
 use crate::entities::enums::DbOutboxStatus;
 use crate::entities::{outbox_attempt, outbox_mail};
@@ -10,7 +11,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveEnum, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Statement,
+    QueryFilter, QueryOrder, QuerySelect,
 };
 
 /// Queues a mail.
@@ -56,10 +57,8 @@ pub async fn count_recent(
         .await?)
 }
 
-/// Claims up to `limit` due mails for `node` until `lease_until`, counting the attempt.
-/// A mail whose lease has run out (its node died mid-delivery) is due again. Two nodes
-/// never hold the same mail: the claim is one `UPDATE` whose condition is re-checked under
-/// the row lock (PostgreSQL additionally skips rows another claimer has locked).
+/// Claims up to `limit` due mails for `node` until `lease_until`, counting the attempt
+/// (see [`super::lease::claim_due_ids`]).
 pub async fn claim_due(
     conn: &impl ConnectionTrait,
     backend: Backend,
@@ -68,39 +67,16 @@ pub async fn claim_due(
     lease_until: DateTime<Utc>,
     limit: u64,
 ) -> Result<Vec<OutboxMail>, StoreError> {
-    let due = "status = 'pending' AND next_attempt_at <= $3 \
-               AND (lease_until IS NULL OR lease_until < $3)";
-    let set = "lease_owner = $1, lease_until = $2, attempts = attempts + 1, \
-               updated_at = $3, version = version + 1";
-    let sql = match backend {
-        // The CTE runs once; in `WHERE id IN (SELECT … LIMIT … FOR UPDATE SKIP LOCKED)` the
-        // planner may re-run the subquery and claim more rows than asked for.
-        Backend::Postgres => format!(
-            "WITH picked AS (SELECT id FROM outbox_mail WHERE {due} \
-                             ORDER BY next_attempt_at LIMIT $4 FOR UPDATE SKIP LOCKED) \
-             UPDATE outbox_mail SET {set} FROM picked \
-             WHERE outbox_mail.id = picked.id RETURNING outbox_mail.id AS id"
-        ),
-        // One writer at a time: the subquery and the update see the same rows.
-        Backend::Sqlite => format!(
-            "UPDATE outbox_mail SET {set} \
-             WHERE id IN (SELECT id FROM outbox_mail WHERE {due} \
-                          ORDER BY next_attempt_at LIMIT $4) \
-             AND {due} RETURNING id"
-        ),
-    };
-    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-    let rows = conn
-        .query_all_raw(Statement::from_sql_and_values(
-            conn.get_database_backend(),
-            sql,
-            [node.into(), lease_until.into(), now.into(), limit.into()],
-        ))
-        .await?;
-    let mut ids = Vec::with_capacity(rows.len());
-    for row in rows {
-        ids.push(row.try_get::<String>("", "id")?);
-    }
+    let ids = claim_due_ids(
+        conn,
+        backend,
+        OutboxTable("outbox_mail"),
+        node,
+        now,
+        lease_until,
+        limit,
+    )
+    .await?;
     if ids.is_empty() {
         return Ok(Vec::new());
     }
